@@ -1,0 +1,237 @@
+//! Appending: validate every input, then give each its place in its
+//! tenant's chain and store them all in one call, all or nothing.
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_BATCH_EVENTS;
+use crate::model::{Event, EventInput};
+use crate::store::{Clock, Head, Row, Store, StoreError};
+use crate::validate::{Prepared, prepare};
+use crate::{canonical, chain, time};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// How many times an append re-reads the heads after another writer got in
+/// first, before it gives up.
+const MAX_CONFLICT_RETRIES: usize = 32;
+
+/// Records one event.
+pub fn append_one(store: &mut impl Store, clock: &mut impl Clock, input: EventInput) -> Result<Event> {
+    let prepared = prepare(input)?;
+    let mut events = commit(store, clock, vec![prepared])?;
+    events.pop().ok_or_else(|| Error::Other("the store returned no event".into()))
+}
+
+/// Records a batch, all or nothing; errors name the refused event's index.
+pub fn append_batch(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    inputs: Vec<EventInput>,
+) -> Result<Vec<Event>> {
+    if inputs.len() > MAX_BATCH_EVENTS {
+        return Err(Error::too_large("events", MAX_BATCH_EVENTS, inputs.len(), "items"));
+    }
+    let prepared = inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, input)| prepare(input).map_err(|e| e.within(&format!("events[{i}]"))))
+        .collect::<Result<Vec<_>>>()?;
+    if prepared.is_empty() {
+        return Ok(Vec::new());
+    }
+    commit(store, clock, prepared)
+}
+
+/// Chains prepared events and stores them; on a conflict (another writer
+/// appended first) reads the heads again and re-chains.
+fn commit(store: &mut impl Store, clock: &mut impl Clock, prepared: Vec<Prepared>) -> Result<Vec<Event>> {
+    let recorded_at = clock.now();
+    for _ in 0..MAX_CONFLICT_RETRIES {
+        let mut heads: BTreeMap<&str, Head> = BTreeMap::new();
+        for p in &prepared {
+            if !heads.contains_key(p.tenant.as_str()) {
+                let head = store.head(&p.tenant).map_err(store_error)?;
+                let head = head.unwrap_or_else(|| Head { seq: 0, hash: chain::GENESIS.to_string() });
+                heads.insert(&p.tenant, head);
+            }
+        }
+        let mut events = Vec::with_capacity(prepared.len());
+        let mut rows = Vec::with_capacity(prepared.len());
+        for p in &prepared {
+            let head = heads.get_mut(p.tenant.as_str()).expect("every tenant's head was read");
+            let (event, row) = seal(p, head, recorded_at)?;
+            *head = Head { seq: row.seq, hash: row.hash.clone() };
+            events.push(event);
+            rows.push(row);
+        }
+        match store.append(rows) {
+            Ok(()) => return Ok(events),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(store_error(e)),
+        }
+    }
+    Err(Error::Store(format!(
+        "other writers kept appending to the same log; gave up after {MAX_CONFLICT_RETRIES} attempts"
+    )))
+}
+
+/// Gives a prepared event its seq, id, times and hashes, after `head`.
+fn seal(p: &Prepared, head: &Head, recorded_at: DateTime<Utc>) -> Result<(Event, Row)> {
+    let seq = head.seq + 1;
+    let occurred_at = p.occurred_at.unwrap_or(recorded_at);
+    let recorded_nanos = recorded_at.timestamp_nanos_opt().map_or(0, i128::from);
+    let mut event = Event {
+        id: chain::event_id(&p.tenant, seq, recorded_nanos),
+        seq,
+        tenant: p.tenant.clone(),
+        action: p.action.clone(),
+        category: p.category.clone(),
+        change_type: p.change_type.to_string(),
+        actor: p.actor.clone(),
+        targets: p.targets.clone(),
+        outcome: p.outcome,
+        failure_reason: p.failure_reason.clone(),
+        context: p.context.clone(),
+        occurred_at: time::format(occurred_at),
+        recorded_at: time::format(recorded_at),
+        changes: p.changes.clone(),
+        metadata: p.metadata.clone(),
+        prev_hash: head.hash.clone(),
+        hash: None,
+    };
+    let body = body(&event)?;
+    let hash = chain::hash(&body);
+    event.hash = Some(hash.clone());
+    let row = Row {
+        tenant: event.tenant.clone(),
+        seq,
+        id: event.id.clone(),
+        occurred_at_us: time::micros(occurred_at),
+        prev_hash: event.prev_hash.clone(),
+        hash,
+        body,
+    };
+    Ok((event, row))
+}
+
+/// The canonical body of an event: its JSON without `hash`.
+pub fn body(event: &Event) -> Result<String> {
+    let mut value = serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
+    if let Some(map) = value.as_object_mut() {
+        map.remove("hash");
+    }
+    Ok(canonical::to_string(&value))
+}
+
+/// A store failure as an engine error.
+pub fn store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Conflict => Error::Store("the log moved while it was being written".into()),
+        StoreError::Busy(m) => Error::Store(format!("busy: {m}")),
+        StoreError::Failed(m) => Error::Store(m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Actor, ActorKind, Context, Outcome};
+    use crate::store::MemoryStore;
+
+    pub struct StepClock(pub i64);
+    impl Clock for StepClock {
+        fn now(&mut self) -> DateTime<Utc> {
+            self.0 += 1;
+            DateTime::from_timestamp(1_795_000_000 + self.0, 0).unwrap()
+        }
+    }
+
+    fn input(tenant: &str, action: &str) -> EventInput {
+        EventInput {
+            tenant: tenant.into(),
+            action: action.into(),
+            actor: Actor { id: "u_1".into(), name: None, email: None, kind: ActorKind::User },
+            targets: vec![],
+            outcome: Outcome::Success,
+            failure_reason: None,
+            context: Context::default(),
+            occurred_at: None,
+            before: None,
+            after: None,
+            metadata: None,
+        }
+    }
+
+    #[test]
+    fn seq_is_gap_free_and_the_chain_links() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        let a = append_one(&mut s, &mut c, input("acme", "user.created")).unwrap();
+        let b = append_batch(&mut s, &mut c, vec![input("acme", "user.updated"), input("acme", "user.deleted")]).unwrap();
+        assert_eq!((a.seq, b[0].seq, b[1].seq), (1, 2, 3));
+        assert_eq!(a.prev_hash, chain::GENESIS);
+        assert_eq!(b[0].prev_hash, a.hash.clone().unwrap());
+        assert_eq!(b[1].prev_hash, b[0].hash.clone().unwrap());
+        assert_eq!(a.occurred_at, a.recorded_at);
+    }
+
+    #[test]
+    fn the_hash_covers_the_body() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        let e = append_one(&mut s, &mut c, input("acme", "user.created")).unwrap();
+        let row = s.scan(&crate::store::ScanRequest { tenant: "acme".into(), limit: 10, ..Default::default() }).unwrap().remove(0);
+        assert_eq!(chain::hash(&row.body), row.hash);
+        assert_eq!(Some(row.hash), e.hash);
+        assert!(!row.body.contains("\"hash\""));
+    }
+
+    #[test]
+    fn a_bad_event_stores_nothing_and_is_named() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        let mut batch: Vec<_> = (0..100).map(|_| input("acme", "user.updated")).collect();
+        batch[42].context.ip = Some("garbage".into());
+        let err = append_batch(&mut s, &mut c, batch).unwrap_err();
+        assert_eq!(err.to_string(), "events[42].context.ip: not an IP address");
+        assert_eq!(s.head("acme").unwrap(), None);
+    }
+
+    #[test]
+    fn tenants_have_their_own_chains() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        let e = append_batch(&mut s, &mut c, vec![input("a", "x.created"), input("b", "x.created"), input("a", "x.updated")]).unwrap();
+        assert_eq!(e.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 1, 2]);
+        assert_eq!(e[2].prev_hash, e[0].hash.clone().unwrap());
+    }
+
+    /// A store whose head is moved by "another writer" before the first append.
+    struct Racy {
+        inner: MemoryStore,
+        raced: bool,
+    }
+    impl Store for Racy {
+        fn append(&mut self, rows: Vec<Row>) -> std::result::Result<(), StoreError> {
+            if !self.raced {
+                self.raced = true;
+                let mut other = StepClock(100);
+                append_one(&mut self.inner, &mut other, input("acme", "user.created")).unwrap();
+            }
+            self.inner.append(rows)
+        }
+        fn head(&mut self, t: &str) -> std::result::Result<Option<Head>, StoreError> {
+            self.inner.head(t)
+        }
+        fn scan(&mut self, q: &crate::store::ScanRequest) -> std::result::Result<Vec<Row>, StoreError> {
+            self.inner.scan(q)
+        }
+        fn get(&mut self, t: &str, id: &str) -> std::result::Result<Option<Row>, StoreError> {
+            self.inner.get(t, id)
+        }
+    }
+
+    #[test]
+    fn a_conflict_is_retried_on_the_new_head() {
+        let mut s = Racy { inner: MemoryStore::default(), raced: false };
+        let e = append_one(&mut s, &mut StepClock(0), input("acme", "user.updated")).unwrap();
+        assert_eq!(e.seq, 2);
+        let first = s.inner.head("acme").unwrap().unwrap();
+        assert_eq!(first.seq, 2);
+    }
+}

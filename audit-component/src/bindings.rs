@@ -1,0 +1,324 @@
+//! The WIT glue: converts between the generated types and the engine's own,
+//! and implements the engine's store and clock over the host's imports.
+//! No audit logic lives here.
+
+// The generated code and the export macro need `unsafe` (the canonical ABI's
+// raw pointers) and carry no docs; nothing hand-written here uses `unsafe`.
+#![allow(missing_docs, unsafe_code)]
+
+mod generated {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "audit",
+    });
+}
+
+use crate::{append, codec, model, query, store};
+use generated::audit::log::{clock as wclock, store as wstore, types as wit};
+use generated::exports::audit::log::{codec as wcodec, log as wlog};
+
+struct Component;
+
+impl wlog::Guest for Component {
+    fn append(event: wit::EventInput) -> Result<wit::Event, wit::Error> {
+        append::append_one(&mut HostStore, &mut HostClock, input(event)).map(event_out).map_err(error)
+    }
+
+    fn append_batch(events: Vec<wit::EventInput>) -> Result<Vec<wit::Event>, wit::Error> {
+        let inputs = events.into_iter().map(input).collect();
+        append::append_batch(&mut HostStore, &mut HostClock, inputs)
+            .map(|events| events.into_iter().map(event_out).collect())
+            .map_err(error)
+    }
+
+    fn query(request: wit::PageRequest) -> Result<wit::Page, wit::Error> {
+        let request = query::PageRequest {
+            filter: query::Filter {
+                tenant: request.filter.tenant,
+                since: request.filter.since,
+                until: request.filter.until,
+                actor_id: request.filter.actor_id,
+                action: request.filter.action,
+            },
+            order: match request.order {
+                wit::Order::NewestFirst => query::Order::NewestFirst,
+                wit::Order::OldestFirst => query::Order::OldestFirst,
+            },
+            limit: request.limit,
+            cursor: request.cursor,
+        };
+        let page = query::query(&mut HostStore, &request).map_err(error)?;
+        Ok(wit::Page { events: page.events.into_iter().map(event_out).collect(), next_cursor: page.next_cursor })
+    }
+
+    fn get_event(tenant: String, id: String) -> Result<wit::Event, wit::Error> {
+        query::get_event(&mut HostStore, &tenant, &id).map(event_out).map_err(error)
+    }
+}
+
+impl wcodec::Guest for Component {
+    fn parse_inputs(text: String, default_tenant: Option<String>) -> Result<Vec<wit::EventInput>, wit::Error> {
+        let inputs = codec::parse_inputs(&text, default_tenant.as_deref()).map_err(error)?;
+        Ok(inputs.into_iter().map(input_out).collect())
+    }
+
+    fn to_json(event: wit::Event) -> Result<String, wit::Error> {
+        codec::to_json(&event_in(event).map_err(error)?).map_err(error)
+    }
+}
+
+/// The host's store import as the engine's store.
+struct HostStore;
+
+impl store::Store for HostStore {
+    fn append(&mut self, rows: Vec<store::Row>) -> Result<(), store::StoreError> {
+        let rows: Vec<wstore::Row> = rows.into_iter().map(row_out).collect();
+        wstore::append(&rows).map_err(store_error)
+    }
+
+    fn head(&mut self, tenant: &str) -> Result<Option<store::Head>, store::StoreError> {
+        wstore::head(tenant)
+            .map(|h| h.map(|h| store::Head { seq: h.seq, hash: h.hash }))
+            .map_err(store_error)
+    }
+
+    fn scan(&mut self, q: &store::ScanRequest) -> Result<Vec<store::Row>, store::StoreError> {
+        let request = wstore::ScanRequest {
+            tenant: q.tenant.clone(),
+            after_seq: q.after_seq,
+            before_seq: q.before_seq,
+            since_us: q.since_us,
+            until_us: q.until_us,
+            descending: q.descending,
+            limit: q.limit,
+        };
+        wstore::scan(&request).map(|rows| rows.into_iter().map(row_in).collect()).map_err(store_error)
+    }
+
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<store::Row>, store::StoreError> {
+        wstore::get(tenant, id).map(|r| r.map(row_in)).map_err(store_error)
+    }
+}
+
+/// The host's clock import as the engine's clock.
+struct HostClock;
+
+impl store::Clock for HostClock {
+    fn now(&mut self) -> chrono::DateTime<chrono::Utc> {
+        let t = wclock::now();
+        // A host clock out of chrono's range is a host bug; the epoch is
+        // recorded rather than trapping, and is visible in `recorded_at`.
+        crate::time::from_clock(t.seconds, t.nanoseconds).unwrap_or_default()
+    }
+}
+
+fn store_error(e: wstore::StoreError) -> store::StoreError {
+    match e {
+        wstore::StoreError::Conflict => store::StoreError::Conflict,
+        wstore::StoreError::Busy(m) => store::StoreError::Busy(m),
+        wstore::StoreError::Failed(m) => store::StoreError::Failed(m),
+    }
+}
+
+fn row_out(r: store::Row) -> wstore::Row {
+    wstore::Row {
+        tenant: r.tenant,
+        seq: r.seq,
+        id: r.id,
+        occurred_at_us: r.occurred_at_us,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
+        body: r.body,
+    }
+}
+
+fn row_in(r: wstore::Row) -> store::Row {
+    store::Row {
+        tenant: r.tenant,
+        seq: r.seq,
+        id: r.id,
+        occurred_at_us: r.occurred_at_us,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
+        body: r.body,
+    }
+}
+
+fn error(e: crate::Error) -> wit::Error {
+    match e {
+        crate::Error::InvalidInput { field, reason } => wit::Error::InvalidInput(wit::FieldError { field, reason }),
+        crate::Error::LimitExceeded { field, limit, actual, unit } => {
+            wit::Error::LimitExceeded(wit::LimitError { field, limit, actual, unit: unit.to_string() })
+        }
+        crate::Error::NotFound(m) => wit::Error::NotFound(m),
+        crate::Error::Store(m) => wit::Error::Store(m),
+        crate::Error::Other(m) => wit::Error::Other(m),
+    }
+}
+
+fn actor_kind_in(k: wit::ActorKind) -> model::ActorKind {
+    match k {
+        wit::ActorKind::User => model::ActorKind::User,
+        wit::ActorKind::System => model::ActorKind::System,
+        wit::ActorKind::ApiKey => model::ActorKind::ApiKey,
+        wit::ActorKind::Service => model::ActorKind::Service,
+    }
+}
+
+fn actor_kind_out(k: model::ActorKind) -> wit::ActorKind {
+    match k {
+        model::ActorKind::User => wit::ActorKind::User,
+        model::ActorKind::System => wit::ActorKind::System,
+        model::ActorKind::ApiKey => wit::ActorKind::ApiKey,
+        model::ActorKind::Service => wit::ActorKind::Service,
+    }
+}
+
+fn actor_in(a: wit::Actor) -> model::Actor {
+    model::Actor { id: a.id, name: a.name, email: a.email, kind: actor_kind_in(a.kind) }
+}
+
+fn actor_out(a: model::Actor) -> wit::Actor {
+    wit::Actor { id: a.id, name: a.name, email: a.email, kind: actor_kind_out(a.kind) }
+}
+
+fn target_in(t: wit::Target) -> model::Target {
+    model::Target { kind: t.kind, id: t.id, name: t.name }
+}
+
+fn target_out(t: model::Target) -> wit::Target {
+    wit::Target { kind: t.kind, id: t.id, name: t.name }
+}
+
+fn context_in(c: wit::RequestContext) -> model::Context {
+    model::Context { ip: c.ip, user_agent: c.user_agent, session_id: c.session_id, request_id: c.request_id }
+}
+
+fn context_out(c: model::Context) -> wit::RequestContext {
+    wit::RequestContext { ip: c.ip, user_agent: c.user_agent, session_id: c.session_id, request_id: c.request_id }
+}
+
+fn outcome_in(o: wit::Outcome) -> (model::Outcome, Option<String>) {
+    match o {
+        wit::Outcome::Success => (model::Outcome::Success, None),
+        wit::Outcome::Failure(reason) => (model::Outcome::Failure, reason),
+    }
+}
+
+fn outcome_out(o: model::Outcome, reason: Option<String>) -> wit::Outcome {
+    match o {
+        model::Outcome::Success => wit::Outcome::Success,
+        model::Outcome::Failure => wit::Outcome::Failure(reason),
+    }
+}
+
+fn input(e: wit::EventInput) -> model::EventInput {
+    let (outcome, failure_reason) = outcome_in(e.outcome);
+    model::EventInput {
+        tenant: e.tenant,
+        action: e.action,
+        actor: actor_in(e.actor),
+        targets: e.targets.into_iter().map(target_in).collect(),
+        outcome,
+        failure_reason,
+        context: context_in(e.context),
+        occurred_at: e.occurred_at,
+        before: e.before,
+        after: e.after,
+        metadata: e.metadata,
+    }
+}
+
+fn input_out(e: model::EventInput) -> wit::EventInput {
+    wit::EventInput {
+        tenant: e.tenant,
+        action: e.action,
+        actor: actor_out(e.actor),
+        targets: e.targets.into_iter().map(target_out).collect(),
+        outcome: outcome_out(e.outcome, e.failure_reason),
+        context: context_out(e.context),
+        occurred_at: e.occurred_at,
+        before: e.before,
+        after: e.after,
+        metadata: e.metadata,
+    }
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    crate::canonical::to_string(v)
+}
+
+fn change_out(c: model::Change) -> wit::Change {
+    wit::Change {
+        path: c.path,
+        op: match c.op {
+            model::ChangeOp::Add => wit::ChangeOp::Add,
+            model::ChangeOp::Remove => wit::ChangeOp::Remove,
+            model::ChangeOp::Replace => wit::ChangeOp::Replace,
+        },
+        old: c.old.as_ref().map(json_text),
+        new: c.new.as_ref().map(json_text),
+    }
+}
+
+fn change_in(c: wit::Change) -> crate::Result<model::Change> {
+    let parse = |field: &str, v: Option<String>| {
+        v.map(|t| crate::validate::parse_json(field, &t)).transpose()
+    };
+    Ok(model::Change {
+        op: match c.op {
+            wit::ChangeOp::Add => model::ChangeOp::Add,
+            wit::ChangeOp::Remove => model::ChangeOp::Remove,
+            wit::ChangeOp::Replace => model::ChangeOp::Replace,
+        },
+        old: parse("changes.old", c.old)?,
+        new: parse("changes.new", c.new)?,
+        path: c.path,
+    })
+}
+
+fn event_out(e: model::Event) -> wit::Event {
+    wit::Event {
+        id: e.id,
+        seq: e.seq,
+        tenant: e.tenant,
+        action: e.action,
+        category: e.category,
+        change_type: e.change_type,
+        actor: actor_out(e.actor),
+        targets: e.targets.into_iter().map(target_out).collect(),
+        outcome: outcome_out(e.outcome, e.failure_reason),
+        context: context_out(e.context),
+        occurred_at: e.occurred_at,
+        recorded_at: e.recorded_at,
+        changes: e.changes.into_iter().map(change_out).collect(),
+        metadata: e.metadata.as_ref().map(json_text),
+        prev_hash: e.prev_hash,
+        hash: e.hash.unwrap_or_default(),
+    }
+}
+
+fn event_in(e: wit::Event) -> crate::Result<model::Event> {
+    let (outcome, failure_reason) = outcome_in(e.outcome);
+    Ok(model::Event {
+        id: e.id,
+        seq: e.seq,
+        tenant: e.tenant,
+        action: e.action,
+        category: e.category,
+        change_type: e.change_type,
+        actor: actor_in(e.actor),
+        targets: e.targets.into_iter().map(target_in).collect(),
+        outcome,
+        failure_reason,
+        context: context_in(e.context),
+        occurred_at: e.occurred_at,
+        recorded_at: e.recorded_at,
+        changes: e.changes.into_iter().map(change_in).collect::<crate::Result<_>>()?,
+        metadata: e.metadata.map(|m| crate::validate::parse_json("metadata", &m)).transpose()?,
+        prev_hash: e.prev_hash,
+        hash: Some(e.hash),
+    })
+}
+
+generated::export!(Component with_types_in generated);

@@ -1,0 +1,34 @@
+//! The audit-log engine.
+//!
+//! Every piece of audit logic lives here as a plain Rust module over plain
+//! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
+//! classification ([`classify`]), the change list ([`diff`]), canonical JSON
+//! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
+//! reading ([`query`]) and JSON in and out ([`codec`]). The engine talks to
+//! its host only through the [`store::Store`] and [`store::Clock`] traits.
+//!
+//! Built for `wasm32-wasip2` (by `host-runner`'s build script) the crate is
+//! the audit component: the `bindings` module turns the WIT world
+//! `audit:log/audit` (in `wit/`) into calls of these modules, and the traits
+//! into calls of the host's imports. Built natively, the same modules run
+//! the unit tests and serve as the baseline for benchmarks.
+
+pub mod append;
+pub mod canonical;
+pub mod chain;
+pub mod classify;
+pub mod codec;
+pub mod diff;
+pub mod error;
+pub mod ip;
+pub mod limits;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod time;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use error::{Error, Result};

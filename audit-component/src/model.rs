@@ -1,0 +1,214 @@
+//! The event as the engine sees it, independent of any binding.
+//!
+//! [`EventInput`] mirrors the WIT `event-input` record (states and metadata as
+//! JSON text); [`Event`] is the stored event, whose serde form is the stored
+//! JSON body (snake_case names, absent options omitted).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// What kind of principal acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActorKind {
+    /// A person.
+    User,
+    /// The product itself, shown as "System".
+    System,
+    /// A caller with an API key.
+    ApiKey,
+    /// Another service.
+    Service,
+}
+
+impl ActorKind {
+    /// The name used in JSON and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::User => "user",
+            ActorKind::System => "system",
+            ActorKind::ApiKey => "api-key",
+            ActorKind::Service => "service",
+        }
+    }
+}
+
+/// Who did it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Stable identifier.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Kind of principal.
+    pub kind: ActorKind,
+}
+
+/// What it was done to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Entity kind (`user`, `team`).
+    pub kind: String,
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Success or failure; a failure's reason travels beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It happened.
+    Success,
+    /// It was refused or failed.
+    Failure,
+}
+
+impl Outcome {
+    /// The name used in JSON and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// Where the request came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// Client IP address, canonical once stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// User-Agent header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Session identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Request identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// One audited action as a host records it (the WIT `event-input`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventInput {
+    /// Tenant.
+    pub tenant: String,
+    /// Action, `entity.verb`.
+    pub action: String,
+    /// Who.
+    pub actor: Actor,
+    /// What.
+    pub targets: Vec<Target>,
+    /// Success or failure.
+    pub outcome: Outcome,
+    /// Why it failed, for failures.
+    pub failure_reason: Option<String>,
+    /// Where from.
+    pub context: Context,
+    /// When, RFC 3339; the recording time when absent.
+    pub occurred_at: Option<String>,
+    /// State before, JSON text.
+    pub before: Option<String>,
+    /// State after, JSON text.
+    pub after: Option<String>,
+    /// Metadata object, JSON text.
+    pub metadata: Option<String>,
+}
+
+/// The operation of one change (RFC 6902 names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    /// New field.
+    Add,
+    /// Field gone.
+    Remove,
+    /// Value changed.
+    Replace,
+}
+
+impl ChangeOp {
+    /// The RFC 6902 name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Add => "add",
+            ChangeOp::Remove => "remove",
+            ChangeOp::Replace => "replace",
+        }
+    }
+}
+
+/// One changed field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// RFC 6901 JSON Pointer.
+    pub path: String,
+    /// What happened.
+    pub op: ChangeOp,
+    /// Value before; `Some(Value::Null)` is a JSON `null`, `None` is absent.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// Value after, same convention.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// Deserializes a member that is present as `Some`, even when it is `null`
+/// (serde's `Option` would read `null` as absent).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+/// A stored event. Its serde form without `hash` is the stored body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// UUIDv7 text.
+    pub id: String,
+    /// Position in the tenant's log.
+    pub seq: u64,
+    /// Tenant.
+    pub tenant: String,
+    /// Action.
+    pub action: String,
+    /// Category of the action.
+    pub category: String,
+    /// Kind of change.
+    pub change_type: String,
+    /// Who.
+    pub actor: Actor,
+    /// What.
+    pub targets: Vec<Target>,
+    /// Success or failure.
+    pub outcome: Outcome,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// Where from.
+    pub context: Context,
+    /// When it happened, UTC RFC 3339.
+    pub occurred_at: String,
+    /// When it was recorded, UTC RFC 3339.
+    pub recorded_at: String,
+    /// What changed.
+    pub changes: Vec<Change>,
+    /// Metadata object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Previous event's hash.
+    pub prev_hash: String,
+    /// This event's hash; not part of the hashed body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}

@@ -1,0 +1,140 @@
+//! What the engine needs from its host: a store of rows and a clock. In the
+//! component these are the WIT imports; natively, any implementation (the
+//! in-memory one below serves the unit tests).
+
+use chrono::{DateTime, Utc};
+
+/// One stored event as the store keeps it (the WIT `row`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Tenant.
+    pub tenant: String,
+    /// Position in the tenant's log.
+    pub seq: u64,
+    /// Event id.
+    pub id: String,
+    /// Occurrence time in microseconds since the epoch, rounded down.
+    pub occurred_at_us: i64,
+    /// Previous row's hash.
+    pub prev_hash: String,
+    /// Hash of `body`.
+    pub hash: String,
+    /// Canonical JSON of the event without its hash.
+    pub body: String,
+}
+
+/// The newest row of a tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// Its seq.
+    pub seq: u64,
+    /// Its hash.
+    pub hash: String,
+}
+
+/// Which rows to scan (the WIT `scan-request`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScanRequest {
+    /// Tenant.
+    pub tenant: String,
+    /// Rows with a greater seq.
+    pub after_seq: Option<u64>,
+    /// Rows with a smaller seq.
+    pub before_seq: Option<u64>,
+    /// Rows that occurred at or after.
+    pub since_us: Option<i64>,
+    /// Rows that occurred before.
+    pub until_us: Option<i64>,
+    /// Highest seq first.
+    pub descending: bool,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Why a store call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The head moved since it was read; nothing was written.
+    Conflict,
+    /// Busy past the store's retry bound.
+    Busy(String),
+    /// Anything else.
+    Failed(String),
+}
+
+/// A store of rows, per tenant, in seq order.
+pub trait Store {
+    /// Appends rows all or nothing; refuses with `Conflict` when a tenant's
+    /// first row does not continue its head.
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError>;
+    /// The tenant's newest row.
+    fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError>;
+    /// Rows matching the request, in seq order.
+    fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
+    /// The row with this id.
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
+}
+
+/// A source of the current time.
+pub trait Clock {
+    /// Now, in UTC.
+    fn now(&mut self) -> DateTime<Utc>;
+}
+
+/// An in-memory store, for tests and the native baseline.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    tenants: std::collections::BTreeMap<String, Vec<Row>>,
+}
+
+impl Store for MemoryStore {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        // Check every tenant's continuity before writing anything.
+        let mut next: std::collections::BTreeMap<&str, (u64, &str)> = Default::default();
+        for row in &rows {
+            let (seq, hash) = match next.get(row.tenant.as_str()) {
+                Some(&(seq, hash)) => (seq, hash),
+                None => match self.tenants.get(&row.tenant).and_then(|r| r.last()) {
+                    Some(last) => (last.seq, last.hash.as_str()),
+                    None => (0, crate::chain::GENESIS),
+                },
+            };
+            if row.seq != seq + 1 || row.prev_hash != hash {
+                return Err(StoreError::Conflict);
+            }
+            next.insert(&row.tenant, (row.seq, &row.hash));
+        }
+        for row in rows {
+            self.tenants.entry(row.tenant.clone()).or_default().push(row);
+        }
+        Ok(())
+    }
+
+    fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError> {
+        Ok(self
+            .tenants
+            .get(tenant)
+            .and_then(|r| r.last())
+            .map(|r| Head { seq: r.seq, hash: r.hash.clone() }))
+    }
+
+    fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+        let Some(rows) = self.tenants.get(&q.tenant) else { return Ok(Vec::new()) };
+        let keep = |r: &&Row| {
+            q.after_seq.is_none_or(|s| r.seq > s)
+                && q.before_seq.is_none_or(|s| r.seq < s)
+                && q.since_us.is_none_or(|t| r.occurred_at_us >= t)
+                && q.until_us.is_none_or(|t| r.occurred_at_us < t)
+        };
+        let limit = q.limit.max(1) as usize;
+        Ok(if q.descending {
+            rows.iter().rev().filter(keep).take(limit).cloned().collect()
+        } else {
+            rows.iter().filter(keep).take(limit).cloned().collect()
+        })
+    }
+
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+        Ok(self.tenants.get(tenant).and_then(|rows| rows.iter().find(|r| r.id == id)).cloned())
+    }
+}

@@ -1,0 +1,334 @@
+//! Validation and normalisation of one event input, before anything is
+//! stored: sizes first (cheap), then formats, then the state documents are
+//! parsed and diffed.
+
+use crate::error::{Error, Result};
+use crate::limits::*;
+use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
+use crate::{classify, diff, ip, time};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// An input that passed validation, normalised, waiting for its place in
+/// the chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// Tenant.
+    pub tenant: String,
+    /// Action.
+    pub action: String,
+    /// Category from the action.
+    pub category: String,
+    /// Change type from the action.
+    pub change_type: &'static str,
+    /// Who.
+    pub actor: Actor,
+    /// What.
+    pub targets: Vec<Target>,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// Failure reason.
+    pub failure_reason: Option<String>,
+    /// Context with a canonical IP.
+    pub context: Context,
+    /// When, if given.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// What changed.
+    pub changes: Vec<Change>,
+    /// Metadata object.
+    pub metadata: Option<Value>,
+}
+
+/// Validates and normalises one input.
+pub fn prepare(input: EventInput) -> Result<Prepared> {
+    check_sizes(&input)?;
+    tenant(&input.tenant)?;
+    action(&input.action)?;
+    actor(&input.actor)?;
+    for (i, t) in input.targets.iter().enumerate() {
+        target(t).map_err(|e| e.within(&format!("targets[{i}]")))?;
+    }
+    if input.failure_reason.is_some() && input.outcome != Outcome::Failure {
+        return Err(Error::invalid("failure_reason", "only allowed when outcome is failure"));
+    }
+    let mut context = input.context;
+    if let Some(addr) = &context.ip {
+        context.ip = Some(ip::canonical(addr).map_err(|why| Error::invalid("context.ip", why))?);
+    }
+    for (field, value) in [("context.session_id", &context.session_id), ("context.request_id", &context.request_id)] {
+        if let Some(v) = value {
+            not_blank(field, v)?;
+        }
+    }
+    let occurred_at = match &input.occurred_at {
+        Some(t) => Some(time::parse(t).map_err(|why| Error::invalid("occurred_at", why))?),
+        None => None,
+    };
+    let before = state("before", input.before.as_deref())?;
+    let after = state("after", input.after.as_deref())?;
+    let metadata = match input.metadata.as_deref() {
+        None => None,
+        Some(text) => match parse_json("metadata", text)? {
+            Value::Object(map) => Some(Value::Object(map)),
+            _ => return Err(Error::invalid("metadata", "must be a JSON object")),
+        },
+    };
+    let (category, change_type) = classify::classify(&input.action);
+    let changes = diff::changes(before.as_ref(), after.as_ref());
+    Ok(Prepared {
+        tenant: input.tenant,
+        action: input.action,
+        category,
+        change_type,
+        actor: input.actor,
+        targets: input.targets,
+        outcome: input.outcome,
+        failure_reason: input.failure_reason,
+        context,
+        occurred_at,
+        changes,
+        metadata,
+    })
+}
+
+/// Every size limit, checked before any parsing.
+fn check_sizes(e: &EventInput) -> Result<()> {
+    let mut fields: Vec<(&str, Option<&str>, usize)> = vec![
+        ("tenant", Some(&e.tenant), MAX_NAME_BYTES),
+        ("action", Some(&e.action), MAX_NAME_BYTES),
+        ("actor.id", Some(&e.actor.id), MAX_ID_BYTES),
+        ("actor.name", e.actor.name.as_deref(), MAX_TEXT_BYTES),
+        ("actor.email", e.actor.email.as_deref(), MAX_TEXT_BYTES),
+        ("failure_reason", e.failure_reason.as_deref(), MAX_TEXT_BYTES),
+        ("context.ip", e.context.ip.as_deref(), MAX_NAME_BYTES),
+        ("context.user_agent", e.context.user_agent.as_deref(), MAX_TEXT_BYTES),
+        ("context.session_id", e.context.session_id.as_deref(), MAX_ID_BYTES),
+        ("context.request_id", e.context.request_id.as_deref(), MAX_ID_BYTES),
+        ("occurred_at", e.occurred_at.as_deref(), MAX_NAME_BYTES),
+        ("before", e.before.as_deref(), MAX_STATE_BYTES),
+        ("after", e.after.as_deref(), MAX_STATE_BYTES),
+        ("metadata", e.metadata.as_deref(), MAX_METADATA_BYTES),
+    ];
+    if e.targets.len() > MAX_TARGETS {
+        return Err(Error::too_large("targets", MAX_TARGETS, e.targets.len(), "items"));
+    }
+    let mut target_fields = Vec::new();
+    for (i, t) in e.targets.iter().enumerate() {
+        target_fields.push((format!("targets[{i}].kind"), Some(t.kind.as_str()), MAX_NAME_BYTES));
+        target_fields.push((format!("targets[{i}].id"), Some(t.id.as_str()), MAX_ID_BYTES));
+        target_fields.push((format!("targets[{i}].name"), t.name.as_deref(), MAX_TEXT_BYTES));
+    }
+    fields.extend(target_fields.iter().map(|(f, v, l)| (f.as_str(), *v, *l)));
+    for (field, value, limit) in fields {
+        if let Some(v) = value {
+            if v.len() > limit {
+                return Err(Error::too_large(field, limit, v.len(), "bytes"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A tenant name: 1 to 128 ASCII letters, digits and `.`, `_`, `-`, `:`, `@`.
+pub fn tenant(t: &str) -> Result<()> {
+    if t.is_empty() {
+        return Err(Error::invalid("tenant", "required"));
+    }
+    if t.len() > MAX_NAME_BYTES {
+        return Err(Error::too_large("tenant", MAX_NAME_BYTES, t.len(), "bytes"));
+    }
+    if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-:@".contains(&b)) {
+        return Err(Error::invalid("tenant", "only ASCII letters, digits and . _ - : @ are allowed"));
+    }
+    Ok(())
+}
+
+/// An action name: `entity.verb`, lowercase ASCII letters, digits and `_`
+/// in two or more non-empty parts joined by `.`.
+pub fn action(a: &str) -> Result<()> {
+    if a.is_empty() {
+        return Err(Error::invalid("action", "required"));
+    }
+    let parts_ok = a.split('.').all(|p| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if !parts_ok || !a.contains('.') {
+        return Err(Error::invalid(
+            "action",
+            "must be entity.verb: lowercase letters, digits and _ in parts joined by . (such as user.login_failed)",
+        ));
+    }
+    Ok(())
+}
+
+fn actor(a: &Actor) -> Result<()> {
+    not_blank("actor.id", &a.id)?;
+    if let Some(email) = &a.email {
+        let ok = match email.rsplit_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            }
+            None => false,
+        };
+        if !ok {
+            return Err(Error::invalid("actor.email", "not an e-mail address (name@domain)"));
+        }
+    }
+    Ok(())
+}
+
+fn target(t: &Target) -> Result<()> {
+    if t.kind.is_empty()
+        || !t.kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(Error::invalid("kind", "must be lowercase letters, digits and _ (such as user)"));
+    }
+    not_blank("id", &t.id)
+}
+
+fn not_blank(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "required, and must not be blank"));
+    }
+    Ok(())
+}
+
+/// A state document; a JSON `null` state is the same as no state.
+fn state(field: &str, text: Option<&str>) -> Result<Option<Value>> {
+    match text {
+        None => Ok(None),
+        Some(text) => match parse_json(field, text)? {
+            Value::Null => Ok(None),
+            v => Ok(Some(v)),
+        },
+    }
+}
+
+/// Parses JSON text, with errors that name the field and never quote it.
+pub fn parse_json(field: &str, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| json_error(field, &e))
+}
+
+/// A serde_json error as a field error, without the input's text.
+pub fn json_error(field: &str, e: &serde_json::Error) -> Error {
+    let message = e.to_string();
+    if message.starts_with("recursion limit exceeded") {
+        return Error::invalid(field, format!("nested deeper than the limit of {MAX_JSON_DEPTH} levels"));
+    }
+    let reason = match e.classify() {
+        serde_json::error::Category::Eof => "not valid JSON: it ends too early".to_string(),
+        _ => format!("not valid JSON: {}", strip_position(&message)),
+    };
+    Error::invalid(field, format!("{reason} (line {}, column {})", e.line(), e.column()))
+}
+
+fn strip_position(message: &str) -> &str {
+    message.rsplit_once(" at line ").map_or(message, |(head, _)| head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ActorKind;
+
+    fn input() -> EventInput {
+        EventInput {
+            tenant: "acme".into(),
+            action: "user.updated".into(),
+            actor: Actor { id: "u_42".into(), name: Some("Ana Admin".into()), email: Some("ana@acme.test".into()), kind: ActorKind::User },
+            targets: vec![Target { kind: "user".into(), id: "u_7".into(), name: Some("john.smith".into()) }],
+            outcome: Outcome::Success,
+            failure_reason: None,
+            context: Context { ip: Some("::ffff:203.0.113.9".into()), ..Context::default() },
+            occurred_at: Some("2026-11-21T12:00:00+02:00".into()),
+            before: Some(r#"{"last_name":"Smith","role":"agent"}"#.into()),
+            after: Some(r#"{"last_name":"Smyth","role":"agent"}"#.into()),
+            metadata: Some(r#"{"reason":"typo"}"#.into()),
+        }
+    }
+
+    fn refused(f: impl FnOnce(&mut EventInput)) -> String {
+        let mut e = input();
+        f(&mut e);
+        prepare(e).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_input_is_normalised() {
+        let p = prepare(input()).unwrap();
+        assert_eq!(p.context.ip.as_deref(), Some("203.0.113.9"));
+        assert_eq!(time::format(p.occurred_at.unwrap()), "2026-11-21T10:00:00Z");
+        assert_eq!(p.category, "user");
+        assert_eq!(p.change_type, "updated");
+        assert_eq!(p.changes.len(), 1);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        assert_eq!(refused(|e| e.tenant.clear()), "tenant: required");
+        assert!(refused(|e| e.tenant = "a b".into()).starts_with("tenant: only"));
+        assert!(refused(|e| e.action = "User.Updated".into()).starts_with("action: must be entity.verb"));
+        assert!(refused(|e| e.action = "updated".into()).starts_with("action: must be entity.verb"));
+        assert!(refused(|e| e.action = "user..updated".into()).starts_with("action:"));
+        assert_eq!(refused(|e| e.actor.id = "  ".into()), "actor.id: required, and must not be blank");
+        assert!(refused(|e| e.actor.email = Some("nobody".into())).starts_with("actor.email:"));
+        assert!(refused(|e| e.targets[0].kind = "User".into()).starts_with("targets[0].kind:"));
+        assert!(refused(|e| e.targets[0].id.clear()).starts_with("targets[0].id:"));
+        assert!(refused(|e| e.context.ip = Some("1.2.3.4:80".into())).starts_with("context.ip:"));
+        assert!(refused(|e| e.occurred_at = Some("yesterday".into())).starts_with("occurred_at:"));
+        assert!(refused(|e| e.before = Some("{".into())).starts_with("before: not valid JSON"));
+        assert!(refused(|e| e.metadata = Some("[1]".into())).starts_with("metadata: must be a JSON object"));
+        assert!(refused(|e| e.failure_reason = Some("x".into())).starts_with("failure_reason:"));
+    }
+
+    #[test]
+    fn sizes_are_checked_first() {
+        let m = refused(|e| {
+            e.actor.name = Some("x".repeat(MAX_TEXT_BYTES + 1));
+            e.before = Some("{".into());
+        });
+        assert_eq!(m, format!("actor.name: {} bytes, over the limit of {MAX_TEXT_BYTES} bytes", MAX_TEXT_BYTES + 1));
+        let m = refused(|e| e.after = Some(format!("\"{}\"", "x".repeat(MAX_STATE_BYTES))));
+        assert!(m.starts_with("after: "), "{m}");
+    }
+
+    #[test]
+    fn deep_documents_are_a_typed_error() {
+        for depth in [128, 129, 10_000, 500_000] {
+            let deep = "[".repeat(depth) + &"]".repeat(depth);
+            assert_eq!(refused(|e| e.before = Some(deep)), "before: nested deeper than the limit of 127 levels");
+        }
+        let huge = "[".repeat(1_000_000) + &"]".repeat(1_000_000);
+        assert!(refused(|e| e.before = Some(huge)).starts_with("before: 2000000 bytes, over the limit"));
+        let ok = "[".repeat(127) + &"]".repeat(127);
+        let mut e = input();
+        e.before = Some(ok);
+        assert!(prepare(e).is_ok());
+    }
+
+    #[test]
+    fn json_errors_do_not_quote_the_input() {
+        let m = refused(|e| e.before = Some(r#"{"password": "hunter2" "#.into()));
+        assert!(!m.contains("hunter2"), "{m}");
+        let m = refused(|e| e.before = Some(r#"{"password": hunter2}"#.into()));
+        assert!(!m.contains("hunter2"), "{m}");
+    }
+
+    #[test]
+    fn control_characters_are_kept() {
+        let mut e = input();
+        e.actor.name = Some("alice\n2025-01-01T00:00:00Z admin delete\u{1b}[2J\u{202e}".into());
+        let p = prepare(e.clone()).unwrap();
+        assert_eq!(p.actor.name, e.actor.name);
+    }
+
+    #[test]
+    fn null_states_are_absent() {
+        let mut e = input();
+        e.before = Some("null".into());
+        let p = prepare(e).unwrap();
+        assert!(p.changes.iter().all(|c| c.op == crate::model::ChangeOp::Add));
+    }
+}

@@ -1,0 +1,16 @@
+//! The host side of the WIT world `audit:log/audit`, generated from the
+//! workspace's `wit/` folder (the same files the component is built from).
+
+#![allow(missing_docs)]
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "audit",
+});
+
+pub use audit::log::clock::Instant;
+pub use audit::log::store::{ChainHead, Row, ScanRequest, StoreError};
+pub use audit::log::types::{
+    Actor, ActorKind, Change, ChangeOp, Error, Event, EventInput, FieldError, Filter, LimitError,
+    Order, Outcome, Page, PageRequest, RequestContext, Target,
+};

@@ -1,0 +1,113 @@
+//! The compiled-code cache: Cranelift's output for the component, kept on
+//! disk so that a second start does not compile again.
+//!
+//! Entries are named by SHA-256 over the component's bytes and the engine's
+//! compatibility hash (wasmtime version, compiler settings, CPU features), so
+//! a new component or a new engine configuration never reads a stale entry.
+//! Each entry carries the SHA-256 of its own bytes in a sidecar file, checked
+//! before wasmtime reads it, so a truncated or corrupted file is recompiled
+//! instead of loaded. Writes go to a temporary file renamed into place, so
+//! concurrent starts never see half a file.
+
+use crate::error::HostError;
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// Where the cache lives unless told otherwise: `$AUDIT_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/audit-host`, else `~/.cache/audit-host`.
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("AUDIT_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(dir).join("audit-host"));
+    }
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache").join("audit-host"))
+}
+
+/// Feeds `Hash` output into SHA-256, for a key that is stable across runs
+/// (std's hashers are not).
+struct Sha256Hasher(Sha256);
+
+impl Hasher for Sha256Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(&self) -> u64 {
+        0 // only the SHA-256 state is used
+    }
+}
+
+/// The cache key of `component` for `engine`.
+pub fn key(engine: &Engine, component: &[u8]) -> String {
+    let mut h = Sha256Hasher(Sha256::new());
+    h.write(b"audit-host compiled component v1\0");
+    h.write(&Sha256::digest(component));
+    engine.precompile_compatibility_hash().hash(&mut h);
+    hex(&h.0.finalize())
+}
+
+/// Loads the compiled component from the cache, or compiles it and stores
+/// the result. Without a cache directory it always compiles. A cache that
+/// cannot be read or written only costs the compile time.
+pub fn load_or_compile(engine: &Engine, component: &[u8], dir: Option<&Path>) -> Result<Component, HostError> {
+    let Some(dir) = dir else {
+        return compile(engine, component);
+    };
+    let key = key(engine, component);
+    let artifact = dir.join(format!("{key}.cwasm"));
+    let sum = dir.join(format!("{key}.sha256"));
+    if let Some(loaded) = load(engine, &artifact, &sum) {
+        return Ok(loaded);
+    }
+    let compiled = engine.precompile_component(component).map_err(|e| HostError::Load(format!("{e:#}")))?;
+    // Store first, then load what was stored: one code path for both.
+    let _ = store(dir, &artifact, &sum, &compiled);
+    deserialize(engine, &compiled).or_else(|_| compile(engine, component))
+}
+
+fn compile(engine: &Engine, component: &[u8]) -> Result<Component, HostError> {
+    Component::new(engine, component).map_err(|e| HostError::Load(format!("{e:#}")))
+}
+
+fn load(engine: &Engine, artifact: &Path, sum: &Path) -> Option<Component> {
+    let bytes = std::fs::read(artifact).ok()?;
+    let expected = std::fs::read_to_string(sum).ok()?;
+    if hex(&Sha256::digest(&bytes)) != expected.trim() {
+        return None;
+    }
+    deserialize(engine, &bytes).ok()
+}
+
+fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, HostError> {
+    // SAFETY: wasmtime requires that the bytes were produced by
+    // `Engine::precompile_component` of a compatible engine. They were: by
+    // this process a moment ago, or read back from a cache entry whose name
+    // covers the engine's compatibility hash and whose SHA-256 matched the
+    // sidecar written with it. wasmtime also checks its own header and
+    // version before using them.
+    #[allow(unsafe_code)]
+    let component = unsafe { Component::deserialize(engine, bytes) };
+    component.map_err(|e| HostError::Load(format!("{e:#}")))
+}
+
+fn store(dir: &Path, artifact: &Path, sum: &Path, compiled: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_atomically(dir, artifact, compiled)?;
+    write_atomically(dir, sum, hex(&Sha256::digest(compiled)).as_bytes())
+}
+
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), path.file_name().and_then(|n| n.to_str()).unwrap_or("x")));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,122 @@
+//! A session: one instance of the component at a time over one store and
+//! clock, with typed calls. After a trap the instance is dropped (a trapped
+//! instance cannot be entered again) and the next call instantiates afresh
+//! over the same store.
+
+use crate::bindings::{Audit, AuditPre, Event, EventInput, Page, PageRequest};
+use crate::clock::Clock;
+use crate::error::{HostError, TrapKind};
+use crate::runtime::{Options, Runtime};
+use crate::state::HostState;
+use crate::storage::EventStore;
+use wasmtime::{Store, Trap};
+
+/// One unit of work against the component. Not shared between threads; make
+/// one per thread from the same [`Runtime`].
+pub struct Session {
+    pre: AuditPre<HostState>,
+    options: Options,
+    live: Option<(Store<HostState>, Audit)>,
+    /// The store and clock while no instance holds them.
+    idle: Option<(Box<dyn EventStore>, Box<dyn Clock>)>,
+}
+
+impl Session {
+    pub(crate) fn new(pre: AuditPre<HostState>, options: Options, storage: Box<dyn EventStore>, clock: Box<dyn Clock>) -> Self {
+        Session { pre, options, live: None, idle: Some((storage, clock)) }
+    }
+
+    /// Records one event; returns it as stored.
+    pub fn append(&mut self, event: &EventInput) -> Result<Event, HostError> {
+        self.call(|audit, store| audit.audit_log_log().call_append(store, event))
+    }
+
+    /// Records a batch, all or nothing.
+    pub fn append_batch(&mut self, events: &[EventInput]) -> Result<Vec<Event>, HostError> {
+        self.call(|audit, store| audit.audit_log_log().call_append_batch(store, events))
+    }
+
+    /// Reads one page.
+    pub fn query(&mut self, request: &PageRequest) -> Result<Page, HostError> {
+        self.call(|audit, store| audit.audit_log_log().call_query(store, request))
+    }
+
+    /// Reads one event by id.
+    pub fn get_event(&mut self, tenant: &str, id: &str) -> Result<Event, HostError> {
+        self.call(|audit, store| audit.audit_log_log().call_get_event(store, tenant, id))
+    }
+
+    /// Parses JSON text (an object, an array or JSON Lines) into event inputs.
+    pub fn parse_inputs(&mut self, text: &str, default_tenant: Option<&str>) -> Result<Vec<EventInput>, HostError> {
+        self.call(|audit, store| audit.audit_log_codec().call_parse_inputs(store, text, default_tenant))
+    }
+
+    /// A stored event as one line of canonical JSON.
+    pub fn to_json(&mut self, event: &Event) -> Result<String, HostError> {
+        self.call(|audit, store| audit.audit_log_codec().call_to_json(store, event))
+    }
+
+    /// Takes the store back (to close it, or to hand it to another session).
+    pub fn into_storage(mut self) -> Option<Box<dyn EventStore>> {
+        self.park();
+        self.idle.take().map(|(storage, _)| storage)
+    }
+
+    fn call<R>(
+        &mut self,
+        f: impl FnOnce(&Audit, &mut Store<HostState>) -> wasmtime::Result<Result<R, crate::bindings::Error>>,
+    ) -> Result<R, HostError> {
+        let deadline = Runtime::deadline_ticks(self.options.call_deadline);
+        let (store, audit) = self.instance()?;
+        store.set_epoch_deadline(deadline);
+        match f(audit, store) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(refused)) => Err(HostError::Audit(refused)),
+            Err(trap) => {
+                let (store, _) = self.live.take().expect("an instance was live");
+                let state = store.into_data();
+                let kind = trap_kind(&trap, state.limiter.denied);
+                let detail = state.last_words().or_else(|| Some(crate::error::one_line(&format!("{trap}"))));
+                self.idle = Some((state.storage, state.clock));
+                Err(HostError::Trap { kind, detail })
+            }
+        }
+    }
+
+    fn instance(&mut self) -> Result<&mut (Store<HostState>, Audit), HostError> {
+        if self.live.is_none() {
+            let (storage, clock) = self.idle.take().ok_or_else(|| HostError::Load("the session lost its store".into()))?;
+            let state = HostState::new(storage, clock, self.options.memory_limit_bytes);
+            let mut store = Store::new(self.pre.engine(), state);
+            store.limiter(|s| &mut s.limiter);
+            store.set_epoch_deadline(Runtime::deadline_ticks(self.options.call_deadline));
+            match self.pre.instantiate(&mut store) {
+                Ok(audit) => self.live = Some((store, audit)),
+                Err(e) => {
+                    let state = store.into_data();
+                    self.idle = Some((state.storage, state.clock));
+                    return Err(HostError::Load(format!("instantiating: {e:#}")));
+                }
+            }
+        }
+        Ok(self.live.as_mut().expect("an instance is live"))
+    }
+
+    /// Drops the instance, keeping the store and clock.
+    fn park(&mut self) {
+        if let Some((store, _)) = self.live.take() {
+            let state = store.into_data();
+            self.idle = Some((state.storage, state.clock));
+        }
+    }
+}
+
+fn trap_kind(error: &wasmtime::Error, memory_denied: bool) -> TrapKind {
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => TrapKind::Deadline,
+        Some(Trap::StackOverflow) => TrapKind::StackOverflow,
+        _ if memory_denied => TrapKind::OutOfMemory,
+        Some(Trap::UnreachableCodeReached) => TrapKind::Panic,
+        _ => TrapKind::Other,
+    }
+}

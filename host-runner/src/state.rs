@@ -1,0 +1,102 @@
+//! What one wasmtime `Store` holds for one instance of the component: the
+//! storage and clock behind its imports, a locked-down WASI context, and the
+//! memory limiter.
+
+use crate::bindings::{self, ChainHead, Instant, Row, ScanRequest, StoreError};
+use crate::clock::Clock;
+use crate::storage::EventStore;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+/// How much of the guest's stderr (panic messages) is kept for error reports.
+const STDERR_CAPTURE_BYTES: usize = 16 * 1024;
+
+/// The host-side data of one instance.
+pub struct HostState {
+    pub(crate) storage: Box<dyn EventStore>,
+    pub(crate) clock: Box<dyn Clock>,
+    pub(crate) limiter: MemoryLimiter,
+    wasi: WasiCtx,
+    table: ResourceTable,
+    stderr: MemoryOutputPipe,
+}
+
+impl HostState {
+    /// State for a fresh instance. The WASI context grants nothing: no
+    /// preopened directories, no environment, no arguments, no stdin, no
+    /// network; the guest's stderr goes to a small in-memory buffer so that
+    /// a panic message can be reported.
+    pub fn new(storage: Box<dyn EventStore>, clock: Box<dyn Clock>, memory_limit_bytes: usize) -> Self {
+        let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
+        let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
+        HostState {
+            storage,
+            clock,
+            limiter: MemoryLimiter { limit_bytes: memory_limit_bytes, denied: false },
+            wasi,
+            table: ResourceTable::new(),
+            stderr,
+        }
+    }
+
+    /// The last line the guest wrote to stderr, made safe for one line.
+    pub(crate) fn last_words(&self) -> Option<String> {
+        let bytes = self.stderr.contents();
+        let text = String::from_utf8_lossy(&bytes);
+        let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
+        Some(crate::error::one_line(line.trim()))
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl bindings::audit::log::types::Host for HostState {}
+
+impl bindings::audit::log::store::Host for HostState {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        self.storage.append(rows)
+    }
+
+    fn head(&mut self, tenant: String) -> Result<Option<ChainHead>, StoreError> {
+        self.storage.head(&tenant)
+    }
+
+    fn scan(&mut self, request: ScanRequest) -> Result<Vec<Row>, StoreError> {
+        self.storage.scan(&request)
+    }
+
+    fn get(&mut self, tenant: String, id: String) -> Result<Option<Row>, StoreError> {
+        self.storage.get(&tenant, &id)
+    }
+}
+
+impl bindings::audit::log::clock::Host for HostState {
+    fn now(&mut self) -> Instant {
+        self.clock.now()
+    }
+}
+
+/// Caps the instance's linear memory, and remembers a refusal so that the
+/// trap that follows (Rust aborts when an allocation fails) is reported as
+/// running out of memory rather than as a panic.
+pub struct MemoryLimiter {
+    limit_bytes: usize,
+    pub(crate) denied: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = desired <= self.limit_bytes;
+        self.denied |= !allowed;
+        Ok(allowed)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}

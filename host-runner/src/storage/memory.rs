@@ -1,0 +1,67 @@
+//! An in-memory store, for tests and throwaway runs.
+
+use super::{EventStore, GENESIS};
+use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+use std::collections::HashMap;
+
+/// Keeps every tenant's rows in a vector; gone when dropped.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    tenants: HashMap<String, Vec<Row>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        let mut heads: HashMap<&str, (u64, &str)> = HashMap::new();
+        for row in &rows {
+            let (seq, hash) = match heads.get(row.tenant.as_str()) {
+                Some(&head) => head,
+                None => self
+                    .tenants
+                    .get(&row.tenant)
+                    .and_then(|r| r.last())
+                    .map_or((0, GENESIS), |r| (r.seq, r.hash.as_str())),
+            };
+            if row.seq != seq + 1 || row.prev_hash != hash {
+                return Err(StoreError::Conflict);
+            }
+            heads.insert(&row.tenant, (row.seq, &row.hash));
+        }
+        for row in rows {
+            self.tenants.entry(row.tenant.clone()).or_default().push(row);
+        }
+        Ok(())
+    }
+
+    fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        let last = self.tenants.get(tenant).and_then(|r| r.last());
+        Ok(last.map(|r| ChainHead { seq: r.seq, hash: r.hash.clone() }))
+    }
+
+    fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+        let Some(rows) = self.tenants.get(&q.tenant) else { return Ok(Vec::new()) };
+        let keep = |r: &&Row| {
+            q.after_seq.is_none_or(|s| r.seq > s)
+                && q.before_seq.is_none_or(|s| r.seq < s)
+                && q.since_us.is_none_or(|t| r.occurred_at_us >= t)
+                && q.until_us.is_none_or(|t| r.occurred_at_us < t)
+        };
+        let limit = q.limit.max(1) as usize;
+        Ok(if q.descending {
+            rows.iter().rev().filter(keep).take(limit).cloned().collect()
+        } else {
+            rows.iter().filter(keep).take(limit).cloned().collect()
+        })
+    }
+
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+        Ok(self.tenants.get(tenant).and_then(|rows| rows.iter().find(|r| r.id == id)).cloned())
+    }
+}

@@ -1,0 +1,30 @@
+//! Where the component's rows are kept: the implementations of its `store`
+//! import. The SQLite file is the embedded default; the in-memory store
+//! serves tests and throwaway runs.
+
+mod memory;
+mod sqlite;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+
+/// A store of rows, one append-only sequence per tenant. Implementations
+/// must make `append` all or nothing and refuse with
+/// [`StoreError::Conflict`] when a tenant's first row does not continue its
+/// head (seq + 1, prev-hash = head hash): that is what keeps two writers from
+/// forking a chain.
+pub trait EventStore: Send {
+    /// Appends rows of one or more tenants in one transaction.
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError>;
+    /// The tenant's newest row.
+    fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError>;
+    /// Rows in seq order matching every bound of the request.
+    fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
+    /// The row with this id in the tenant's log.
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
+}
+
+/// The genesis `prev-hash`: 64 zeros.
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,0 +1,211 @@
+//! The embedded default: one SQLite file (bundled SQLite, WAL journal).
+//!
+//! Each `append` is one `BEGIN IMMEDIATE` transaction that checks every
+//! tenant's head, inserts the rows and moves the heads, so a batch is stored
+//! whole or not at all, and two processes appending to the same file are
+//! serialised by SQLite's write lock instead of forking a chain. Heads live
+//! in their own table so that a tenant's position survives even when old
+//! rows are purged.
+
+use super::{EventStore, GENESIS};
+use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a write waits for another process's transaction before the
+/// store reports `busy`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS audit_events (
+    tenant         TEXT    NOT NULL,
+    seq            INTEGER NOT NULL,
+    id             TEXT    NOT NULL,
+    occurred_at_us INTEGER NOT NULL,
+    prev_hash      TEXT    NOT NULL,
+    hash           TEXT    NOT NULL,
+    body           TEXT    NOT NULL,
+    PRIMARY KEY (tenant, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_by_id ON audit_events (tenant, id);
+CREATE INDEX IF NOT EXISTS audit_events_by_time ON audit_events (tenant, occurred_at_us);
+CREATE TABLE IF NOT EXISTS audit_heads (
+    tenant TEXT    NOT NULL PRIMARY KEY,
+    seq    INTEGER NOT NULL,
+    hash   TEXT    NOT NULL
+);
+";
+
+/// A store in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating when needed) the store at `path`, with the schema.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| format!("opening {}: {}", path.display(), message(&e)))?;
+        Self::setup(conn).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// A store that lives in memory only (SQLite's `:memory:`).
+    pub fn in_memory() -> Result<Self, String> {
+        let conn = Connection::open_in_memory().map_err(|e| message(&e))?;
+        Self::setup(conn)
+    }
+
+    fn setup(conn: Connection) -> Result<Self, String> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| message(&e))?;
+        // WAL lets readers work while a writer appends; FULL syncs the WAL at
+        // every commit, so an acknowledged event survives a power cut.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| message(&e))?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| message(&e))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| message(&e))?;
+        if version > SCHEMA_VERSION {
+            return Err(format!(
+                "the store has schema version {version}, newer than this program's {SCHEMA_VERSION}; use a newer audit-host"
+            ));
+        }
+        if version < SCHEMA_VERSION {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))
+                .map_err(|e| format!("creating the schema: {}", message(&e)))?;
+        }
+        Ok(SqliteStore { conn })
+    }
+
+    fn append_in_transaction(&mut self, rows: &[Row]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(store_error)?;
+        let mut heads: HashMap<&str, (u64, String)> = HashMap::new();
+        {
+            let mut read_head = tx.prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1").map_err(store_error)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(store_error)?;
+            for row in rows {
+                let (seq, hash) = match heads.get(row.tenant.as_str()) {
+                    Some(head) => head.clone(),
+                    None => read_head
+                        .query_row([&row.tenant], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))
+                        .optional()
+                        .map_err(store_error)?
+                        .unwrap_or((0, GENESIS.to_string())),
+                };
+                if row.seq != seq + 1 || row.prev_hash != hash {
+                    return Err(StoreError::Conflict);
+                }
+                let seq_i64 = i64::try_from(row.seq).map_err(|_| StoreError::Failed("seq out of range".into()))?;
+                insert
+                    .execute(params![row.tenant, seq_i64, row.id, row.occurred_at_us, row.prev_hash, row.hash, row.body])
+                    .map_err(store_error)?;
+                heads.insert(&row.tenant, (row.seq, row.hash.clone()));
+            }
+            let mut write_head = tx
+                .prepare_cached(
+                    "INSERT INTO audit_heads (tenant, seq, hash) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                )
+                .map_err(store_error)?;
+            for (tenant, (seq, hash)) in &heads {
+                write_head.execute(params![tenant, *seq as i64, hash]).map_err(store_error)?;
+            }
+        }
+        tx.commit().map_err(store_error)
+    }
+}
+
+impl EventStore for SqliteStore {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        // Dropping the transaction on any error rolls it back: nothing of a
+        // refused batch stays behind.
+        self.append_in_transaction(&rows)
+    }
+
+    fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1").map_err(store_error)?;
+        stmt.query_row([tenant], |r| Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, hash: r.get(1)? }))
+            .optional()
+            .map_err(store_error)
+    }
+
+    fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+        let sql = if q.descending {
+            "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+             WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND occurred_at_us >= ?4 AND occurred_at_us < ?5
+             ORDER BY seq DESC LIMIT ?6"
+        } else {
+            "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+             WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND occurred_at_us >= ?4 AND occurred_at_us < ?5
+             ORDER BY seq ASC LIMIT ?6"
+        };
+        let clamp = |s: u64| i64::try_from(s).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(sql).map_err(store_error)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    q.tenant,
+                    q.after_seq.map_or(0, clamp),
+                    q.before_seq.map_or(i64::MAX, clamp),
+                    q.since_us.unwrap_or(i64::MIN),
+                    q.until_us.unwrap_or(i64::MAX),
+                    i64::from(q.limit.max(1)),
+                ],
+                read_row,
+            )
+            .map_err(store_error)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(store_error)
+    }
+
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events WHERE tenant = ?1 AND id = ?2",
+            )
+            .map_err(store_error)?;
+        stmt.query_row([tenant, id], read_row).optional().map_err(store_error)
+    }
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        tenant: r.get(0)?,
+        seq: r.get::<_, i64>(1)? as u64,
+        id: r.get(2)?,
+        occurred_at_us: r.get(3)?,
+        prev_hash: r.get(4)?,
+        hash: r.get(5)?,
+        body: r.get(6)?,
+    })
+}
+
+fn store_error(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Busy(format!("another process held the database for over {}s", BUSY_TIMEOUT.as_secs()))
+        }
+        // A duplicate (tenant, seq) or (tenant, id): another writer got there first.
+        Some(ErrorCode::ConstraintViolation) if is_duplicate(&e) => StoreError::Conflict,
+        _ => StoreError::Failed(message(&e)),
+    }
+}
+
+fn is_duplicate(e: &rusqlite::Error) -> bool {
+    const PRIMARY_KEY: i32 = rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY;
+    const UNIQUE: i32 = rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE;
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == PRIMARY_KEY || f.extended_code == UNIQUE)
+}
+
+/// One line describing an SQLite error.
+fn message(e: &rusqlite::Error) -> String {
+    crate::error::one_line(&e.to_string())
+}
