@@ -14,9 +14,19 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host-runner sits in the workspace").to_path_buf();
-    for watched in ["wit", "audit-component/src", "audit-component/Cargo.toml", "Cargo.toml", "Cargo.lock"] {
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("host-runner sits in the workspace")
+        .to_path_buf();
+    for watched in [
+        "wit",
+        "audit-component/src",
+        "audit-component/Cargo.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=AUDIT_COMPONENT_PROFILE");
@@ -28,7 +38,15 @@ fn main() {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
-        .args(["build", "--release", "--locked", "-p", "audit-component", "--target", TARGET])
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "audit-component",
+            "--target",
+            TARGET,
+        ])
         .env("CARGO_TARGET_DIR", &target_dir)
         // The component's own release settings: smaller and faster code, no
         // debug info (names stay, for readable traps).
@@ -45,12 +63,21 @@ fn main() {
     if env::var_os("CARGO_NET_OFFLINE").is_some() {
         cmd.arg("--offline");
     }
-    let status = cmd.status().expect("running the nested cargo build of audit-component");
+    let status = cmd
+        .status()
+        .expect("running the nested cargo build of audit-component");
     if !status.success() {
         panic!("building audit-component for {TARGET} failed (see the errors above)");
     }
-    let wasm = target_dir.join(TARGET).join("release").join("audit_component.wasm");
-    assert!(wasm.exists(), "the nested build did not produce {}", wasm.display());
+    let wasm = target_dir
+        .join(TARGET)
+        .join("release")
+        .join("audit_component.wasm");
+    assert!(
+        wasm.exists(),
+        "the nested build did not produce {}",
+        wasm.display()
+    );
     println!("cargo:rustc-env=AUDIT_COMPONENT_WASM={}", wasm.display());
 }
 
@@ -59,10 +86,15 @@ fn main() {
 /// `target/<profile>/build/<pkg>-<hash>/out` (or one level deeper with
 /// `--target`).
 fn component_target_dir(out_dir: &Path) -> PathBuf {
-    let build = out_dir.ancestors().find(|p| p.file_name().is_some_and(|n| n == "build"));
+    let build = out_dir
+        .ancestors()
+        .find(|p| p.file_name().is_some_and(|n| n == "build"));
     match build.and_then(Path::parent).and_then(Path::parent) {
         Some(target) => {
-            let target = if target.file_name().is_some_and(|n| n == env::var("TARGET").unwrap_or_default().as_str()) {
+            let target = if target
+                .file_name()
+                .is_some_and(|n| n == env::var("TARGET").unwrap_or_default().as_str())
+            {
                 target.parent().unwrap_or(target)
             } else {
                 target

@@ -1,1 +1,17 @@
-//! e2e
+//! End-to-end tests: the real component, built for wasm32-wasip2, driven
+//! through the real host (wasmtime) into real SQLite files, and the real
+//! `audit-host` binary.
+
+#![allow(clippy::unwrap_used)]
+
+// Shared set-up: one runtime per test process, stores, clocks, inputs.
+mod harness;
+
+// Appending through the library: what is stored, seq, the chain, batches.
+mod append;
+// Reading back: filters, pages and cursors, single events.
+mod query;
+// Every kind of bad input: one line naming the field, nothing stored.
+mod bad_input;
+// The audit-host binary: append, query, demo, exit codes.
+mod cli;

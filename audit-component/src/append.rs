@@ -15,10 +15,16 @@ use std::collections::BTreeMap;
 const MAX_CONFLICT_RETRIES: usize = 32;
 
 /// Records one event.
-pub fn append_one(store: &mut impl Store, clock: &mut impl Clock, input: EventInput) -> Result<Event> {
+pub fn append_one(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    input: EventInput,
+) -> Result<Event> {
     let prepared = prepare(input)?;
     let mut events = commit(store, clock, vec![prepared])?;
-    events.pop().ok_or_else(|| Error::Other("the store returned no event".into()))
+    events
+        .pop()
+        .ok_or_else(|| Error::Other("the store returned no event".into()))
 }
 
 /// Records a batch, all or nothing; errors name the refused event's index.
@@ -28,7 +34,12 @@ pub fn append_batch(
     inputs: Vec<EventInput>,
 ) -> Result<Vec<Event>> {
     if inputs.len() > MAX_BATCH_EVENTS {
-        return Err(Error::too_large("events", MAX_BATCH_EVENTS, inputs.len(), "items"));
+        return Err(Error::too_large(
+            "events",
+            MAX_BATCH_EVENTS,
+            inputs.len(),
+            "items",
+        ));
     }
     let prepared = inputs
         .into_iter()
@@ -43,23 +54,35 @@ pub fn append_batch(
 
 /// Chains prepared events and stores them; on a conflict (another writer
 /// appended first) reads the heads again and re-chains.
-fn commit(store: &mut impl Store, clock: &mut impl Clock, prepared: Vec<Prepared>) -> Result<Vec<Event>> {
+fn commit(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    prepared: Vec<Prepared>,
+) -> Result<Vec<Event>> {
     let recorded_at = clock.now();
     for _ in 0..MAX_CONFLICT_RETRIES {
         let mut heads: BTreeMap<&str, Head> = BTreeMap::new();
         for p in &prepared {
             if !heads.contains_key(p.tenant.as_str()) {
                 let head = store.head(&p.tenant).map_err(store_error)?;
-                let head = head.unwrap_or_else(|| Head { seq: 0, hash: chain::GENESIS.to_string() });
+                let head = head.unwrap_or_else(|| Head {
+                    seq: 0,
+                    hash: chain::GENESIS.to_string(),
+                });
                 heads.insert(&p.tenant, head);
             }
         }
         let mut events = Vec::with_capacity(prepared.len());
         let mut rows = Vec::with_capacity(prepared.len());
         for p in &prepared {
-            let head = heads.get_mut(p.tenant.as_str()).expect("every tenant's head was read");
+            let head = heads
+                .get_mut(p.tenant.as_str())
+                .expect("every tenant's head was read");
             let (event, row) = seal(p, head, recorded_at)?;
-            *head = Head { seq: row.seq, hash: row.hash.clone() };
+            *head = Head {
+                seq: row.seq,
+                hash: row.hash.clone(),
+            };
             events.push(event);
             rows.push(row);
         }
@@ -115,7 +138,8 @@ fn seal(p: &Prepared, head: &Head, recorded_at: DateTime<Utc>) -> Result<(Event,
 
 /// The canonical body of an event: its JSON without `hash`.
 pub fn body(event: &Event) -> Result<String> {
-    let mut value = serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
+    let mut value =
+        serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
     if let Some(map) = value.as_object_mut() {
         map.remove("hash");
     }
@@ -149,7 +173,12 @@ mod tests {
         EventInput {
             tenant: tenant.into(),
             action: action.into(),
-            actor: Actor { id: "u_1".into(), name: None, email: None, kind: ActorKind::User },
+            actor: Actor {
+                id: "u_1".into(),
+                name: None,
+                email: None,
+                kind: ActorKind::User,
+            },
             targets: vec![],
             outcome: Outcome::Success,
             failure_reason: None,
@@ -165,7 +194,12 @@ mod tests {
     fn seq_is_gap_free_and_the_chain_links() {
         let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
         let a = append_one(&mut s, &mut c, input("acme", "user.created")).unwrap();
-        let b = append_batch(&mut s, &mut c, vec![input("acme", "user.updated"), input("acme", "user.deleted")]).unwrap();
+        let b = append_batch(
+            &mut s,
+            &mut c,
+            vec![input("acme", "user.updated"), input("acme", "user.deleted")],
+        )
+        .unwrap();
         assert_eq!((a.seq, b[0].seq, b[1].seq), (1, 2, 3));
         assert_eq!(a.prev_hash, chain::GENESIS);
         assert_eq!(b[0].prev_hash, a.hash.clone().unwrap());
@@ -177,7 +211,14 @@ mod tests {
     fn the_hash_covers_the_body() {
         let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
         let e = append_one(&mut s, &mut c, input("acme", "user.created")).unwrap();
-        let row = s.scan(&crate::store::ScanRequest { tenant: "acme".into(), limit: 10, ..Default::default() }).unwrap().remove(0);
+        let row = s
+            .scan(&crate::store::ScanRequest {
+                tenant: "acme".into(),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .remove(0);
         assert_eq!(chain::hash(&row.body), row.hash);
         assert_eq!(Some(row.hash), e.hash);
         assert!(!row.body.contains("\"hash\""));
@@ -196,7 +237,16 @@ mod tests {
     #[test]
     fn tenants_have_their_own_chains() {
         let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
-        let e = append_batch(&mut s, &mut c, vec![input("a", "x.created"), input("b", "x.created"), input("a", "x.updated")]).unwrap();
+        let e = append_batch(
+            &mut s,
+            &mut c,
+            vec![
+                input("a", "x.created"),
+                input("b", "x.created"),
+                input("a", "x.updated"),
+            ],
+        )
+        .unwrap();
         assert_eq!(e.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 1, 2]);
         assert_eq!(e[2].prev_hash, e[0].hash.clone().unwrap());
     }
@@ -218,7 +268,10 @@ mod tests {
         fn head(&mut self, t: &str) -> std::result::Result<Option<Head>, StoreError> {
             self.inner.head(t)
         }
-        fn scan(&mut self, q: &crate::store::ScanRequest) -> std::result::Result<Vec<Row>, StoreError> {
+        fn scan(
+            &mut self,
+            q: &crate::store::ScanRequest,
+        ) -> std::result::Result<Vec<Row>, StoreError> {
             self.inner.scan(q)
         }
         fn get(&mut self, t: &str, id: &str) -> std::result::Result<Option<Row>, StoreError> {
@@ -228,7 +281,10 @@ mod tests {
 
     #[test]
     fn a_conflict_is_retried_on_the_new_head() {
-        let mut s = Racy { inner: MemoryStore::default(), raced: false };
+        let mut s = Racy {
+            inner: MemoryStore::default(),
+            raced: false,
+        };
         let e = append_one(&mut s, &mut StepClock(0), input("acme", "user.updated")).unwrap();
         assert_eq!(e.seq, 2);
         let first = s.inner.head("acme").unwrap().unwrap();

@@ -21,7 +21,9 @@ struct Component;
 
 impl wlog::Guest for Component {
     fn append(event: wit::EventInput) -> Result<wit::Event, wit::Error> {
-        append::append_one(&mut HostStore, &mut HostClock, input(event)).map(event_out).map_err(error)
+        append::append_one(&mut HostStore, &mut HostClock, input(event))
+            .map(event_out)
+            .map_err(error)
     }
 
     fn append_batch(events: Vec<wit::EventInput>) -> Result<Vec<wit::Event>, wit::Error> {
@@ -48,16 +50,24 @@ impl wlog::Guest for Component {
             cursor: request.cursor,
         };
         let page = query::query(&mut HostStore, &request).map_err(error)?;
-        Ok(wit::Page { events: page.events.into_iter().map(event_out).collect(), next_cursor: page.next_cursor })
+        Ok(wit::Page {
+            events: page.events.into_iter().map(event_out).collect(),
+            next_cursor: page.next_cursor,
+        })
     }
 
     fn get_event(tenant: String, id: String) -> Result<wit::Event, wit::Error> {
-        query::get_event(&mut HostStore, &tenant, &id).map(event_out).map_err(error)
+        query::get_event(&mut HostStore, &tenant, &id)
+            .map(event_out)
+            .map_err(error)
     }
 }
 
 impl wcodec::Guest for Component {
-    fn parse_inputs(text: String, default_tenant: Option<String>) -> Result<Vec<wit::EventInput>, wit::Error> {
+    fn parse_inputs(
+        text: String,
+        default_tenant: Option<String>,
+    ) -> Result<Vec<wit::EventInput>, wit::Error> {
         let inputs = codec::parse_inputs(&text, default_tenant.as_deref()).map_err(error)?;
         Ok(inputs.into_iter().map(input_out).collect())
     }
@@ -78,7 +88,12 @@ impl store::Store for HostStore {
 
     fn head(&mut self, tenant: &str) -> Result<Option<store::Head>, store::StoreError> {
         wstore::head(tenant)
-            .map(|h| h.map(|h| store::Head { seq: h.seq, hash: h.hash }))
+            .map(|h| {
+                h.map(|h| store::Head {
+                    seq: h.seq,
+                    hash: h.hash,
+                })
+            })
             .map_err(store_error)
     }
 
@@ -92,11 +107,15 @@ impl store::Store for HostStore {
             descending: q.descending,
             limit: q.limit,
         };
-        wstore::scan(&request).map(|rows| rows.into_iter().map(row_in).collect()).map_err(store_error)
+        wstore::scan(&request)
+            .map(|rows| rows.into_iter().map(row_in).collect())
+            .map_err(store_error)
     }
 
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<store::Row>, store::StoreError> {
-        wstore::get(tenant, id).map(|r| r.map(row_in)).map_err(store_error)
+        wstore::get(tenant, id)
+            .map(|r| r.map(row_in))
+            .map_err(store_error)
     }
 }
 
@@ -146,10 +165,20 @@ fn row_in(r: wstore::Row) -> store::Row {
 
 fn error(e: crate::Error) -> wit::Error {
     match e {
-        crate::Error::InvalidInput { field, reason } => wit::Error::InvalidInput(wit::FieldError { field, reason }),
-        crate::Error::LimitExceeded { field, limit, actual, unit } => {
-            wit::Error::LimitExceeded(wit::LimitError { field, limit, actual, unit: unit.to_string() })
+        crate::Error::InvalidInput { field, reason } => {
+            wit::Error::InvalidInput(wit::FieldError { field, reason })
         }
+        crate::Error::LimitExceeded {
+            field,
+            limit,
+            actual,
+            unit,
+        } => wit::Error::LimitExceeded(wit::LimitError {
+            field,
+            limit,
+            actual,
+            unit: unit.to_string(),
+        }),
         crate::Error::NotFound(m) => wit::Error::NotFound(m),
         crate::Error::Store(m) => wit::Error::Store(m),
         crate::Error::Other(m) => wit::Error::Other(m),
@@ -175,27 +204,55 @@ fn actor_kind_out(k: model::ActorKind) -> wit::ActorKind {
 }
 
 fn actor_in(a: wit::Actor) -> model::Actor {
-    model::Actor { id: a.id, name: a.name, email: a.email, kind: actor_kind_in(a.kind) }
+    model::Actor {
+        id: a.id,
+        name: a.name,
+        email: a.email,
+        kind: actor_kind_in(a.kind),
+    }
 }
 
 fn actor_out(a: model::Actor) -> wit::Actor {
-    wit::Actor { id: a.id, name: a.name, email: a.email, kind: actor_kind_out(a.kind) }
+    wit::Actor {
+        id: a.id,
+        name: a.name,
+        email: a.email,
+        kind: actor_kind_out(a.kind),
+    }
 }
 
 fn target_in(t: wit::Target) -> model::Target {
-    model::Target { kind: t.kind, id: t.id, name: t.name }
+    model::Target {
+        kind: t.kind,
+        id: t.id,
+        name: t.name,
+    }
 }
 
 fn target_out(t: model::Target) -> wit::Target {
-    wit::Target { kind: t.kind, id: t.id, name: t.name }
+    wit::Target {
+        kind: t.kind,
+        id: t.id,
+        name: t.name,
+    }
 }
 
 fn context_in(c: wit::RequestContext) -> model::Context {
-    model::Context { ip: c.ip, user_agent: c.user_agent, session_id: c.session_id, request_id: c.request_id }
+    model::Context {
+        ip: c.ip,
+        user_agent: c.user_agent,
+        session_id: c.session_id,
+        request_id: c.request_id,
+    }
 }
 
 fn context_out(c: model::Context) -> wit::RequestContext {
-    wit::RequestContext { ip: c.ip, user_agent: c.user_agent, session_id: c.session_id, request_id: c.request_id }
+    wit::RequestContext {
+        ip: c.ip,
+        user_agent: c.user_agent,
+        session_id: c.session_id,
+        request_id: c.request_id,
+    }
 }
 
 fn outcome_in(o: wit::Outcome) -> (model::Outcome, Option<String>) {
@@ -263,7 +320,8 @@ fn change_out(c: model::Change) -> wit::Change {
 
 fn change_in(c: wit::Change) -> crate::Result<model::Change> {
     let parse = |field: &str, v: Option<String>| {
-        v.map(|t| crate::validate::parse_json(field, &t)).transpose()
+        v.map(|t| crate::validate::parse_json(field, &t))
+            .transpose()
     };
     Ok(model::Change {
         op: match c.op {
@@ -314,8 +372,15 @@ fn event_in(e: wit::Event) -> crate::Result<model::Event> {
         context: context_in(e.context),
         occurred_at: e.occurred_at,
         recorded_at: e.recorded_at,
-        changes: e.changes.into_iter().map(change_in).collect::<crate::Result<_>>()?,
-        metadata: e.metadata.map(|m| crate::validate::parse_json("metadata", &m)).transpose()?,
+        changes: e
+            .changes
+            .into_iter()
+            .map(change_in)
+            .collect::<crate::Result<_>>()?,
+        metadata: e
+            .metadata
+            .map(|m| crate::validate::parse_json("metadata", &m))
+            .transpose()?,
         prev_hash: e.prev_hash,
         hash: Some(e.hash),
     })

@@ -46,7 +46,11 @@ pub fn write(value: &Value, out: &mut String) {
             // `preserve_order` feature is on), and UTF-8 order differs from
             // UTF-16 order only for names with characters above U+FFFF.
             let byte_sorted = members.windows(2).all(|w| w[0].0 <= w[1].0);
-            if !byte_sorted || members.iter().any(|(k, _)| k.chars().any(|c| c > '\u{ffff}')) {
+            if !byte_sorted
+                || members
+                    .iter()
+                    .any(|(k, _)| k.chars().any(|c| c > '\u{ffff}'))
+            {
                 members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
             }
             out.push('{');
@@ -125,11 +129,15 @@ mod tests {
     fn rfc8785_examples() {
         // RFC 8785 section 3.2.2 (numbers) and 3.2.3 (sorting).
         assert_eq!(
-            canon(r#"{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001]}"#),
+            canon(
+                r#"{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001]}"#
+            ),
             r#"{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27]}"#
         );
         assert_eq!(
-            canon(r#"{"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis"}"#),
+            canon(
+                r#"{"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis"}"#
+            ),
             "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\"\u{f6}\":\"Latin Small Letter O With Diaeresis\",\"\u{20ac}\":\"Euro Sign\",\"\u{1f600}\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}"
         );
     }

@@ -34,7 +34,14 @@ pub fn event_id(tenant: &str, seq: u64, recorded_at_nanos: i128) -> String {
     b[6] = 0x70 | (b[6] & 0x0f); // version 7
     b[8] = 0x80 | (b[8] & 0x3f); // RFC 9562 variant
     let x = hex(&b);
-    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
 }
 
 /// Lowercase hex of bytes.
@@ -54,7 +61,10 @@ mod tests {
 
     #[test]
     fn hash_is_sha256_hex() {
-        assert_eq!(hash(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hash(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(GENESIS.len(), 64);
     }
 

@@ -79,10 +79,19 @@ mod tests {
 
     #[test]
     fn seed_actions() {
-        assert_eq!(classify("user.login_failed"), ("authentication".into(), "login"));
-        assert_eq!(classify("user.login_succeeded"), ("authentication".into(), "login"));
+        assert_eq!(
+            classify("user.login_failed"),
+            ("authentication".into(), "login")
+        );
+        assert_eq!(
+            classify("user.login_succeeded"),
+            ("authentication".into(), "login")
+        );
         assert_eq!(classify("user.logout"), ("authentication".into(), "logout"));
-        assert_eq!(classify("user.password_changed"), ("authentication".into(), "updated"));
+        assert_eq!(
+            classify("user.password_changed"),
+            ("authentication".into(), "updated")
+        );
         assert_eq!(classify("user.updated"), ("user".into(), "updated"));
         assert_eq!(classify("user.user.updated"), ("user".into(), "updated"));
         assert_eq!(classify("team.created"), ("team".into(), "created"));

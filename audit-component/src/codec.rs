@@ -37,7 +37,12 @@ struct JsonInput {
 /// tenant. Errors name the event (`events[2].actor.kind`).
 pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<EventInput>> {
     if text.len() > MAX_INPUT_BYTES {
-        return Err(Error::too_large("input", MAX_INPUT_BYTES, text.len(), "bytes"));
+        return Err(Error::too_large(
+            "input",
+            MAX_INPUT_BYTES,
+            text.len(),
+            "bytes",
+        ));
     }
     let mut values = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
@@ -47,7 +52,10 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
             None => break,
             Some(Ok(Value::Array(items))) if index == 0 => {
                 if stream.next().is_some() {
-                    return Err(Error::invalid("input", "a JSON array must be the only value in the input"));
+                    return Err(Error::invalid(
+                        "input",
+                        "a JSON array must be the only value in the input",
+                    ));
                 }
                 values = items;
                 break;
@@ -56,14 +64,27 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
             Some(Err(e)) => return Err(validate::json_error(&format!("events[{index}]"), &e)),
         }
         if values.len() > MAX_BATCH_EVENTS {
-            return Err(Error::too_large("events", MAX_BATCH_EVENTS, values.len(), "items"));
+            return Err(Error::too_large(
+                "events",
+                MAX_BATCH_EVENTS,
+                values.len(),
+                "items",
+            ));
         }
     }
     if values.len() > MAX_BATCH_EVENTS {
-        return Err(Error::too_large("events", MAX_BATCH_EVENTS, values.len(), "items"));
+        return Err(Error::too_large(
+            "events",
+            MAX_BATCH_EVENTS,
+            values.len(),
+            "items",
+        ));
     }
     if values.is_empty() {
-        return Err(Error::invalid("input", "no events: expected a JSON object, an array or JSON Lines"));
+        return Err(Error::invalid(
+            "input",
+            "no events: expected a JSON object, an array or JSON Lines",
+        ));
     }
     values
         .into_iter()
@@ -84,8 +105,21 @@ fn input(value: Value, default_tenant: Option<&str>) -> Result<EventInput> {
     let tenant = match (raw.tenant, default_tenant) {
         (Some(t), _) => t,
         (None, Some(t)) => t.to_string(),
-        (None, None) => return Err(Error::invalid("tenant", "required (or give a default tenant)")),
+        (None, None) => {
+            return Err(Error::invalid(
+                "tenant",
+                "required (or give a default tenant)",
+            ));
+        }
     };
+    // The WIT outcome carries a reason only for failures: refuse here rather
+    // than drop it on the way.
+    if raw.failure_reason.is_some() && raw.outcome != Outcome::Failure {
+        return Err(Error::invalid(
+            "failure_reason",
+            "only allowed when outcome is failure",
+        ));
+    }
     let text = |v: Option<Value>| v.map(|v| canonical::to_string(&v));
     Ok(EventInput {
         tenant,
@@ -104,7 +138,13 @@ fn input(value: Value, default_tenant: Option<&str>) -> Result<EventInput> {
 
 /// Rewrites serde's messages into `field: reason`, without echoing values.
 fn serde_error(path: String, message: &str) -> Error {
-    let join = |name: &str| if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
         return Error::invalid(join(name), "required");
@@ -117,16 +157,24 @@ fn serde_error(path: String, message: &str) -> Error {
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (token, tail) = rest.split_once('`').unwrap_or((rest, ""));
         let expected = tail.split_once("expected ").map_or("", |(_, e)| e);
-        return Error::invalid(path, format!("unknown value {}; expected {expected}", quoted(token)));
+        return Error::invalid(
+            path,
+            format!("unknown value {}; expected {expected}", quoted(token)),
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
         let expected = match expected {
             e if e.starts_with("struct ") || e == "a map" => "an object",
             "a sequence" => "an array",
             e => e,
         };
-        return Error::invalid(path, format!("expected {expected}, found {}", kind_of(found)));
+        return Error::invalid(
+            path,
+            format!("expected {expected}, found {}", kind_of(found)),
+        );
     }
     Error::invalid(path, message.to_string())
 }
@@ -148,7 +196,8 @@ fn kind_of(found: &str) -> &'static str {
 
 /// A stored event as one line of canonical JSON, `hash` included.
 pub fn to_json(event: &Event) -> Result<String> {
-    let value = serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
+    let value =
+        serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
     Ok(canonical::to_string(&value))
 }
 
@@ -165,9 +214,20 @@ mod tests {
     #[test]
     fn objects_arrays_and_lines() {
         assert_eq!(parse_inputs(GOOD, None).unwrap().len(), 1);
-        assert_eq!(parse_inputs(&format!("[{GOOD},{GOOD}]"), None).unwrap().len(), 2);
-        assert_eq!(parse_inputs(&format!("{GOOD}\n\n{GOOD}\n{GOOD}\n"), None).unwrap().len(), 3);
-        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<Value>(GOOD).unwrap()).unwrap();
+        assert_eq!(
+            parse_inputs(&format!("[{GOOD},{GOOD}]"), None)
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            parse_inputs(&format!("{GOOD}\n\n{GOOD}\n{GOOD}\n"), None)
+                .unwrap()
+                .len(),
+            3
+        );
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(GOOD).unwrap()).unwrap();
         assert_eq!(parse_inputs(&pretty, None).unwrap().len(), 1);
     }
 
@@ -180,28 +240,51 @@ mod tests {
     #[test]
     fn errors_name_index_and_field() {
         let no_actor = r#"{"tenant":"acme","action":"user.updated","outcome":"success"}"#;
-        assert_eq!(err(&format!("{GOOD}\n{no_actor}")), "events[1].actor: required");
+        assert_eq!(
+            err(&format!("{GOOD}\n{no_actor}")),
+            "events[1].actor: required"
+        );
         let robot = GOOD.replace(r#""kind":"user""#, r#""kind":"robot""#);
         assert_eq!(
             err(&robot),
             "events[0].actor.kind: unknown value \"robot\"; expected one of `user`, `system`, `api-key`, `service`"
         );
         let typo = GOOD.replace("\"outcome\"", "\"outcom\"");
-        assert!(err(&typo).starts_with("events[0].outcom: unknown field"), "{}", err(&typo));
+        assert!(
+            err(&typo).starts_with("events[0].outcom: unknown field"),
+            "{}",
+            err(&typo)
+        );
         let wrong = GOOD.replace(r#""id":"u_42""#, r#""id":42"#);
-        assert_eq!(err(&wrong), "events[0].actor.id: expected a string, found a number");
+        assert_eq!(
+            err(&wrong),
+            "events[0].actor.id: expected a string, found a number"
+        );
         let secret = GOOD.replace(r#""outcome":"success""#, r#""outcome":"hunter2-secret""#);
         assert!(err(&secret).starts_with("events[0].outcome: unknown value"));
         assert!(err(&format!("{GOOD}\n{{\"tenant\": ")).starts_with("events[1]: not valid JSON"));
-        assert_eq!(err("   "), "input: no events: expected a JSON object, an array or JSON Lines");
+        assert_eq!(
+            err("   "),
+            "input: no events: expected a JSON object, an array or JSON Lines"
+        );
         assert_eq!(err("[1]"), "events[0]: expected a JSON object");
-        let target = GOOD.replace(r#""outcome""#, r#""targets":[{"kind":"user","id":"u","extra":1}],"outcome""#);
-        assert!(err(&target).starts_with("events[0].targets[0].extra: unknown field"), "{}", err(&target));
+        let target = GOOD.replace(
+            r#""outcome""#,
+            r#""targets":[{"kind":"user","id":"u","extra":1}],"outcome""#,
+        );
+        assert!(
+            err(&target).starts_with("events[0].targets[0].extra: unknown field"),
+            "{}",
+            err(&target)
+        );
     }
 
     #[test]
     fn invalid_type_messages_do_not_echo_strings() {
-        let wrong = GOOD.replace(r#""actor":{"id":"u_42","kind":"user"}"#, r#""actor":"my-password""#);
+        let wrong = GOOD.replace(
+            r#""actor":{"id":"u_42","kind":"user"}"#,
+            r#""actor":"my-password""#,
+        );
         let m = err(&wrong);
         assert!(!m.contains("my-password"), "{m}");
         assert_eq!(m, "events[0].actor: expected an object, found a string");
@@ -210,7 +293,13 @@ mod tests {
     #[test]
     fn the_default_tenant_fills_in() {
         let no_tenant = GOOD.replace(r#""tenant":"acme","#, "");
-        assert_eq!(err(&no_tenant), "events[0].tenant: required (or give a default tenant)");
-        assert_eq!(parse_inputs(&no_tenant, Some("beta")).unwrap()[0].tenant, "beta");
+        assert_eq!(
+            err(&no_tenant),
+            "events[0].tenant: required (or give a default tenant)"
+        );
+        assert_eq!(
+            parse_inputs(&no_tenant, Some("beta")).unwrap()[0].tenant,
+            "beta"
+        );
     }
 }

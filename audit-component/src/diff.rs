@@ -30,9 +30,12 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
             for (key, old) in b {
                 match a.get(key) {
                     None => out.push(change(pointer(key), ChangeOp::Remove, Some(old), None)),
-                    Some(new) if !equal(old, new) => {
-                        out.push(change(pointer(key), ChangeOp::Replace, Some(old), Some(new)))
-                    }
+                    Some(new) if !equal(old, new) => out.push(change(
+                        pointer(key),
+                        ChangeOp::Replace,
+                        Some(old),
+                        Some(new),
+                    )),
                     Some(_) => {}
                 }
             }
@@ -47,13 +50,23 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
         }
         (Some(before), Some(after)) if equal(before, after) => Vec::new(),
         (Some(before), Some(after)) => {
-            vec![change(String::new(), ChangeOp::Replace, Some(before), Some(after))]
+            vec![change(
+                String::new(),
+                ChangeOp::Replace,
+                Some(before),
+                Some(after),
+            )]
         }
     }
 }
 
 fn change(path: String, op: ChangeOp, old: Option<&Value>, new: Option<&Value>) -> Change {
-    Change { path, op, old: old.cloned(), new: new.cloned() }
+    Change {
+        path,
+        op,
+        old: old.cloned(),
+        new: new.cloned(),
+    }
 }
 
 /// The JSON Pointer (RFC 6901) of a top-level member: `/` then the name with
@@ -112,7 +125,11 @@ mod tests {
         let summary: Vec<(&str, ChangeOp)> = c.iter().map(|c| (c.path.as_str(), c.op)).collect();
         assert_eq!(
             summary,
-            [("/gone", ChangeOp::Remove), ("/new", ChangeOp::Add), ("/t", ChangeOp::Replace)]
+            [
+                ("/gone", ChangeOp::Remove),
+                ("/new", ChangeOp::Add),
+                ("/t", ChangeOp::Replace)
+            ]
         );
         // null is a value, not an absence
         assert_eq!(c[0].old, Some(Value::Null));
@@ -123,10 +140,18 @@ mod tests {
     fn creations_and_deletions_list_every_field() {
         let state = json!({"name": "Blue team", "size": 3});
         let created = changes(None, Some(&state));
-        assert!(created.iter().all(|c| c.op == ChangeOp::Add && c.old.is_none()));
+        assert!(
+            created
+                .iter()
+                .all(|c| c.op == ChangeOp::Add && c.old.is_none())
+        );
         assert_eq!(created.len(), 2);
         let deleted = changes(Some(&state), None);
-        assert!(deleted.iter().all(|c| c.op == ChangeOp::Remove && c.new.is_none()));
+        assert!(
+            deleted
+                .iter()
+                .all(|c| c.op == ChangeOp::Remove && c.new.is_none())
+        );
     }
 
     #[test]

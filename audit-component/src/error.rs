@@ -40,12 +40,25 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A refused field.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.into(), reason: one_line(reason.into()) }
+        Error::InvalidInput {
+            field: field.into(),
+            reason: one_line(reason.into()),
+        }
     }
 
     /// A field over its limit.
-    pub fn too_large(field: impl Into<String>, limit: usize, actual: usize, unit: &'static str) -> Self {
-        Error::LimitExceeded { field: field.into(), limit: limit as u64, actual: actual as u64, unit }
+    pub fn too_large(
+        field: impl Into<String>,
+        limit: usize,
+        actual: usize,
+        unit: &'static str,
+    ) -> Self {
+        Error::LimitExceeded {
+            field: field.into(),
+            limit: limit as u64,
+            actual: actual as u64,
+            unit,
+        }
     }
 
     /// The same error with its field path placed under `prefix`
@@ -61,10 +74,21 @@ impl Error {
             }
         };
         match self {
-            Error::InvalidInput { field, reason } => Error::InvalidInput { field: join(field), reason },
-            Error::LimitExceeded { field, limit, actual, unit } => {
-                Error::LimitExceeded { field: join(field), limit, actual, unit }
-            }
+            Error::InvalidInput { field, reason } => Error::InvalidInput {
+                field: join(field),
+                reason,
+            },
+            Error::LimitExceeded {
+                field,
+                limit,
+                actual,
+                unit,
+            } => Error::LimitExceeded {
+                field: join(field),
+                limit,
+                actual,
+                unit,
+            },
             other => other,
         }
     }
@@ -74,8 +98,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput { field, reason } => write!(f, "{field}: {reason}"),
-            Error::LimitExceeded { field, limit, actual, unit } => {
-                write!(f, "{field}: {actual} {unit}, over the limit of {limit} {unit}")
+            Error::LimitExceeded {
+                field,
+                limit,
+                actual,
+                unit,
+            } => {
+                write!(
+                    f,
+                    "{field}: {actual} {unit}, over the limit of {limit} {unit}"
+                )
             }
             Error::NotFound(what) => write!(f, "not found: {what}"),
             Error::Store(message) => write!(f, "store: {message}"),
@@ -92,7 +124,9 @@ pub fn one_line(text: String) -> String {
     if !text.chars().any(char::is_control) {
         return text;
     }
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A short, escaped rendering of a token a caller sent (an unknown enum

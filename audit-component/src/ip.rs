@@ -21,9 +21,9 @@ pub fn canonical(text: &str) -> Result<String, &'static str> {
     match text.parse::<IpAddr>() {
         Ok(addr) => Ok(addr.to_canonical().to_string()),
         Err(_) if looks_like_port(text) => Err("must be an address without a port"),
-        Err(_) if looks_like_zero_padded_v4(text) => {
-            Err("IPv4 octets with leading zeros are ambiguous (octal or decimal); write them without")
-        }
+        Err(_) if looks_like_zero_padded_v4(text) => Err(
+            "IPv4 octets with leading zeros are ambiguous (octal or decimal); write them without",
+        ),
         Err(_) => Err("not an IP address"),
     }
 }
@@ -45,7 +45,9 @@ fn looks_like_port(text: &str) -> bool {
 fn looks_like_zero_padded_v4(text: &str) -> bool {
     let parts: Vec<&str> = text.split('.').collect();
     parts.len() == 4
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
         && parts.iter().any(|p| p.len() > 1 && p.starts_with('0'))
 }
 
@@ -69,7 +71,11 @@ mod tests {
         assert!(canonical("1.2.3.4:8080").unwrap_err().contains("port"));
         assert!(canonical("[::1]:443").unwrap_err().contains("port"));
         assert!(canonical("fe80::1%eth0").unwrap_err().contains("zone"));
-        assert!(canonical("010.001.001.001").unwrap_err().contains("leading zeros"));
+        assert!(
+            canonical("010.001.001.001")
+                .unwrap_err()
+                .contains("leading zeros")
+        );
         assert_eq!(canonical("unknown").unwrap_err(), "not an IP address");
         assert_eq!(canonical("1.2.3.256").unwrap_err(), "not an IP address");
         assert_eq!(canonical("1.2.3").unwrap_err(), "not an IP address");

@@ -158,10 +158,18 @@ pub struct Change {
     /// What happened.
     pub op: ChangeOp,
     /// Value before; `Some(Value::Null)` is a JSON `null`, `None` is absent.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old: Option<Value>,
     /// Value after, same convention.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new: Option<Value>,
 }
 

@@ -77,15 +77,22 @@ impl Compiled {
         validate::tenant(&f.tenant).map_err(|e| e.within("filter"))?;
         let bound = |field: &str, v: &Option<String>| -> Result<Option<DateTime<Utc>>> {
             v.as_deref()
-                .map(|t| time::parse_bound(t).map_err(|why| Error::invalid(format!("filter.{field}"), why)))
+                .map(|t| {
+                    time::parse_bound(t)
+                        .map_err(|why| Error::invalid(format!("filter.{field}"), why))
+                })
                 .transpose()
         };
         let action = match f.action.as_deref() {
             None => None,
             Some(a) => match a.strip_suffix(".*") {
                 Some(entity) => {
-                    validate::action(&format!("{entity}.x"))
-                        .map_err(|_| Error::invalid("filter.action", "must be an action name or entity.* (such as user.*)"))?;
+                    validate::action(&format!("{entity}.x")).map_err(|_| {
+                        Error::invalid(
+                            "filter.action",
+                            "must be an action name or entity.* (such as user.*)",
+                        )
+                    })?;
                     Some(ActionMatch::Prefix(format!("{entity}.")))
                 }
                 None => {
@@ -94,19 +101,30 @@ impl Compiled {
                 }
             },
         };
-        let c = Compiled { since: bound("since", &f.since)?, until: bound("until", &f.until)?, actor_id: f.actor_id.clone(), action };
-        if let (Some(s), Some(u)) = (c.since, c.until) {
-            if s >= u {
-                return Err(Error::invalid("filter.until", "must be later than filter.since"));
+        let c = Compiled {
+            since: bound("since", &f.since)?,
+            until: bound("until", &f.until)?,
+            actor_id: f.actor_id.clone(),
+            action,
+        };
+        if let (Some(s), Some(u)) = (c.since, c.until)
+            && s >= u {
+                return Err(Error::invalid(
+                    "filter.until",
+                    "must be later than filter.since",
+                ));
             }
-        }
         Ok(c)
     }
 
     fn matches(&self, e: &Event) -> Result<bool> {
         if self.since.is_some() || self.until.is_some() {
-            let at = time::parse(&e.occurred_at)
-                .map_err(|_| Error::Store(format!("stored event {} has a malformed occurred_at", e.seq)))?;
+            let at = time::parse(&e.occurred_at).map_err(|_| {
+                Error::Store(format!(
+                    "stored event {} has a malformed occurred_at",
+                    e.seq
+                ))
+            })?;
             if self.since.is_some_and(|s| at < s) || self.until.is_some_and(|u| at >= u) {
                 return Ok(false);
             }
@@ -126,7 +144,10 @@ impl Compiled {
 pub fn query(store: &mut impl Store, request: &PageRequest) -> Result<Page> {
     let filter = Compiled::new(&request.filter)?;
     if request.limit == 0 || request.limit > MAX_PAGE_EVENTS {
-        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_PAGE_EVENTS}")));
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_EVENTS}"),
+        ));
     }
     let descending = request.order == Order::NewestFirst;
     let fingerprint = fingerprint(request);
@@ -169,7 +190,10 @@ pub fn query(store: &mut impl Store, request: &PageRequest) -> Result<Page> {
         (true, Some(last)) => Some(encode_cursor(last.seq, &fingerprint)),
         _ => None,
     };
-    Ok(Page { events, next_cursor })
+    Ok(Page {
+        events,
+        next_cursor,
+    })
 }
 
 /// Reads one event by id.
@@ -177,16 +201,26 @@ pub fn get_event(store: &mut impl Store, tenant: &str, id: &str) -> Result<Event
     validate::tenant(tenant)?;
     match store.get(tenant, id).map_err(store_error)? {
         Some(row) => decode(tenant, row),
-        None => Err(Error::NotFound(format!("event {} in tenant {tenant}", quoted(id)))),
+        None => Err(Error::NotFound(format!(
+            "event {} in tenant {tenant}",
+            quoted(id)
+        ))),
     }
 }
 
 /// A stored row as an event, checked against the columns it came with.
 pub fn decode(tenant: &str, row: Row) -> Result<Event> {
-    let mut event: Event = serde_json::from_str(&row.body)
-        .map_err(|e| Error::Store(format!("stored event {} of tenant {tenant} is unreadable: {e}", row.seq)))?;
+    let mut event: Event = serde_json::from_str(&row.body).map_err(|e| {
+        Error::Store(format!(
+            "stored event {} of tenant {tenant} is unreadable: {e}",
+            row.seq
+        ))
+    })?;
     if event.seq != row.seq || event.tenant != row.tenant || event.tenant != tenant {
-        return Err(Error::Store(format!("stored event {} of tenant {tenant} does not match its row", row.seq)));
+        return Err(Error::Store(format!(
+            "stored event {} of tenant {tenant} does not match its row",
+            row.seq
+        )));
     }
     event.hash = Some(row.hash);
     Ok(event)
@@ -196,7 +230,13 @@ pub fn decode(tenant: &str, row: Row) -> Result<Event> {
 fn fingerprint(r: &PageRequest) -> String {
     let f = &r.filter;
     let mut h = Sha256::new();
-    for part in [Some(&f.tenant), f.since.as_ref(), f.until.as_ref(), f.actor_id.as_ref(), f.action.as_ref()] {
+    for part in [
+        Some(&f.tenant),
+        f.since.as_ref(),
+        f.until.as_ref(),
+        f.actor_id.as_ref(),
+        f.action.as_ref(),
+    ] {
         match part {
             Some(s) => {
                 h.update([1]);
@@ -217,12 +257,17 @@ fn encode_cursor(seq: u64, fingerprint: &str) -> String {
 fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<u64> {
     let bad = || Error::invalid("cursor", "not a cursor returned by this log");
     let mut parts = cursor.split('.');
-    let (Some("c1"), Some(seq), Some(fp), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some("c1"), Some(seq), Some(fp), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(bad());
     };
     let seq: u64 = seq.parse().map_err(|_| bad())?;
     if fp != fingerprint {
-        return Err(Error::invalid("cursor", "belongs to a different filter or order; start again without it"));
+        return Err(Error::invalid(
+            "cursor",
+            "belongs to a different filter or order; start again without it",
+        ));
     }
     Ok(seq)
 }
@@ -246,8 +291,17 @@ mod tests {
         let inputs = (0..n)
             .map(|i| EventInput {
                 tenant: "acme".into(),
-                action: if i % 3 == 0 { "user.updated".into() } else { "team.created".into() },
-                actor: Actor { id: format!("u_{}", i % 4), name: None, email: None, kind: ActorKind::User },
+                action: if i % 3 == 0 {
+                    "user.updated".into()
+                } else {
+                    "team.created".into()
+                },
+                actor: Actor {
+                    id: format!("u_{}", i % 4),
+                    name: None,
+                    email: None,
+                    kind: ActorKind::User,
+                },
                 targets: vec![],
                 outcome: Outcome::Success,
                 failure_reason: None,
@@ -263,7 +317,15 @@ mod tests {
     }
 
     fn request(limit: u32) -> PageRequest {
-        PageRequest { filter: Filter { tenant: "acme".into(), ..Filter::default() }, order: Order::NewestFirst, limit, cursor: None }
+        PageRequest {
+            filter: Filter {
+                tenant: "acme".into(),
+                ..Filter::default()
+            },
+            order: Order::NewestFirst,
+            limit,
+            cursor: None,
+        }
     }
 
     fn all_pages(s: &mut MemoryStore, mut r: PageRequest) -> Vec<u64> {
@@ -310,10 +372,18 @@ mod tests {
         let mut other = request(5);
         other.filter.actor_id = Some("u_1".into());
         other.cursor = page.next_cursor;
-        assert!(query(&mut s, &other).unwrap_err().to_string().starts_with("cursor: belongs to a different filter"));
+        assert!(
+            query(&mut s, &other)
+                .unwrap_err()
+                .to_string()
+                .starts_with("cursor: belongs to a different filter")
+        );
         let mut junk = request(5);
         junk.cursor = Some("garbage".into());
-        assert_eq!(query(&mut s, &junk).unwrap_err().to_string(), "cursor: not a cursor returned by this log");
+        assert_eq!(
+            query(&mut s, &junk).unwrap_err().to_string(),
+            "cursor: not a cursor returned by this log"
+        );
     }
 
     #[test]
@@ -321,13 +391,28 @@ mod tests {
         let mut s = log(1);
         let mut r = request(5);
         r.filter.since = Some("last week".into());
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("filter.since:"));
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("filter.since:")
+        );
         let mut r = request(0);
         r.filter.action = None;
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("limit:"));
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("limit:")
+        );
         let mut r = request(5);
         r.filter.action = Some("User.*".into());
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("filter.action:"));
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("filter.action:")
+        );
     }
 
     #[test]
@@ -336,6 +421,9 @@ mod tests {
         let page = query(&mut s, &request(1)).unwrap();
         let e = &page.events[0];
         assert_eq!(get_event(&mut s, "acme", &e.id).unwrap(), *e);
-        assert!(matches!(get_event(&mut s, "acme", "nope"), Err(Error::NotFound(_))));
+        assert!(matches!(
+            get_event(&mut s, "acme", "nope"),
+            Err(Error::NotFound(_))
+        ));
     }
 }

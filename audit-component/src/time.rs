@@ -13,12 +13,11 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, &'static str> {
 /// Parses a filter bound: an RFC 3339 timestamp, or a date `YYYY-MM-DD`
 /// meaning the start of that day in UTC.
 pub fn parse_bound(text: &str) -> Result<DateTime<Utc>, &'static str> {
-    if text.len() == 10 {
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    if text.len() == 10
+        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
             return Ok(Utc.from_utc_datetime(&midnight));
         }
-    }
     parse(text).map_err(|_| "not an RFC 3339 timestamp or a date YYYY-MM-DD")
 }
 
@@ -37,7 +36,11 @@ pub fn micros(time: DateTime<Utc>) -> i64 {
 /// bounds handed to the store, which must over-select, never under-select).
 pub fn micros_ceil(time: DateTime<Utc>) -> i64 {
     let floor = time.timestamp_micros();
-    if time.timestamp_subsec_nanos() % 1000 == 0 { floor } else { floor.saturating_add(1) }
+    if time.timestamp_subsec_nanos().is_multiple_of(1000) {
+        floor
+    } else {
+        floor.saturating_add(1)
+    }
 }
 
 /// The time from a host clock reading.
@@ -61,22 +64,37 @@ mod tests {
 
     #[test]
     fn bad_times_are_refused() {
-        for bad in ["", "2026-11-21", "2026-11-21 10:00", "yesterday", "2026-13-01T00:00:00Z"] {
+        for bad in [
+            "",
+            "2026-11-21",
+            "2026-11-21 10:00",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn extreme_years_and_leap_seconds_are_kept() {
-        assert_eq!(format(parse("0001-01-01T00:00:00Z").unwrap()), "0001-01-01T00:00:00Z");
-        assert_eq!(format(parse("9999-12-31T23:59:59Z").unwrap()), "9999-12-31T23:59:59Z");
+        assert_eq!(
+            format(parse("0001-01-01T00:00:00Z").unwrap()),
+            "0001-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            format(parse("9999-12-31T23:59:59Z").unwrap()),
+            "9999-12-31T23:59:59Z"
+        );
         let leap = parse("2016-12-31T23:59:60Z").unwrap();
         assert_eq!(format(leap), "2016-12-31T23:59:60Z");
     }
 
     #[test]
     fn bounds_take_dates() {
-        assert_eq!(format(parse_bound("2026-11-21").unwrap()), "2026-11-21T00:00:00Z");
+        assert_eq!(
+            format(parse_bound("2026-11-21").unwrap()),
+            "2026-11-21T00:00:00Z"
+        );
         assert!(parse_bound("21/11/2026").is_err());
     }
 

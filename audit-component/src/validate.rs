@@ -49,13 +49,19 @@ pub fn prepare(input: EventInput) -> Result<Prepared> {
         target(t).map_err(|e| e.within(&format!("targets[{i}]")))?;
     }
     if input.failure_reason.is_some() && input.outcome != Outcome::Failure {
-        return Err(Error::invalid("failure_reason", "only allowed when outcome is failure"));
+        return Err(Error::invalid(
+            "failure_reason",
+            "only allowed when outcome is failure",
+        ));
     }
     let mut context = input.context;
     if let Some(addr) = &context.ip {
         context.ip = Some(ip::canonical(addr).map_err(|why| Error::invalid("context.ip", why))?);
     }
-    for (field, value) in [("context.session_id", &context.session_id), ("context.request_id", &context.request_id)] {
+    for (field, value) in [
+        ("context.session_id", &context.session_id),
+        ("context.request_id", &context.request_id),
+    ] {
         if let Some(v) = value {
             not_blank(field, v)?;
         }
@@ -99,32 +105,64 @@ fn check_sizes(e: &EventInput) -> Result<()> {
         ("actor.id", Some(&e.actor.id), MAX_ID_BYTES),
         ("actor.name", e.actor.name.as_deref(), MAX_TEXT_BYTES),
         ("actor.email", e.actor.email.as_deref(), MAX_TEXT_BYTES),
-        ("failure_reason", e.failure_reason.as_deref(), MAX_TEXT_BYTES),
+        (
+            "failure_reason",
+            e.failure_reason.as_deref(),
+            MAX_TEXT_BYTES,
+        ),
         ("context.ip", e.context.ip.as_deref(), MAX_NAME_BYTES),
-        ("context.user_agent", e.context.user_agent.as_deref(), MAX_TEXT_BYTES),
-        ("context.session_id", e.context.session_id.as_deref(), MAX_ID_BYTES),
-        ("context.request_id", e.context.request_id.as_deref(), MAX_ID_BYTES),
+        (
+            "context.user_agent",
+            e.context.user_agent.as_deref(),
+            MAX_TEXT_BYTES,
+        ),
+        (
+            "context.session_id",
+            e.context.session_id.as_deref(),
+            MAX_ID_BYTES,
+        ),
+        (
+            "context.request_id",
+            e.context.request_id.as_deref(),
+            MAX_ID_BYTES,
+        ),
         ("occurred_at", e.occurred_at.as_deref(), MAX_NAME_BYTES),
         ("before", e.before.as_deref(), MAX_STATE_BYTES),
         ("after", e.after.as_deref(), MAX_STATE_BYTES),
         ("metadata", e.metadata.as_deref(), MAX_METADATA_BYTES),
     ];
     if e.targets.len() > MAX_TARGETS {
-        return Err(Error::too_large("targets", MAX_TARGETS, e.targets.len(), "items"));
+        return Err(Error::too_large(
+            "targets",
+            MAX_TARGETS,
+            e.targets.len(),
+            "items",
+        ));
     }
     let mut target_fields = Vec::new();
     for (i, t) in e.targets.iter().enumerate() {
-        target_fields.push((format!("targets[{i}].kind"), Some(t.kind.as_str()), MAX_NAME_BYTES));
-        target_fields.push((format!("targets[{i}].id"), Some(t.id.as_str()), MAX_ID_BYTES));
-        target_fields.push((format!("targets[{i}].name"), t.name.as_deref(), MAX_TEXT_BYTES));
+        target_fields.push((
+            format!("targets[{i}].kind"),
+            Some(t.kind.as_str()),
+            MAX_NAME_BYTES,
+        ));
+        target_fields.push((
+            format!("targets[{i}].id"),
+            Some(t.id.as_str()),
+            MAX_ID_BYTES,
+        ));
+        target_fields.push((
+            format!("targets[{i}].name"),
+            t.name.as_deref(),
+            MAX_TEXT_BYTES,
+        ));
     }
     fields.extend(target_fields.iter().map(|(f, v, l)| (f.as_str(), *v, *l)));
     for (field, value, limit) in fields {
-        if let Some(v) = value {
-            if v.len() > limit {
+        if let Some(v) = value
+            && v.len() > limit {
                 return Err(Error::too_large(field, limit, v.len(), "bytes"));
             }
-        }
     }
     Ok(())
 }
@@ -137,8 +175,14 @@ pub fn tenant(t: &str) -> Result<()> {
     if t.len() > MAX_NAME_BYTES {
         return Err(Error::too_large("tenant", MAX_NAME_BYTES, t.len(), "bytes"));
     }
-    if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-:@".contains(&b)) {
-        return Err(Error::invalid("tenant", "only ASCII letters, digits and . _ - : @ are allowed"));
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-:@".contains(&b))
+    {
+        return Err(Error::invalid(
+            "tenant",
+            "only ASCII letters, digits and . _ - : @ are allowed",
+        ));
     }
     Ok(())
 }
@@ -150,7 +194,9 @@ pub fn action(a: &str) -> Result<()> {
         return Err(Error::invalid("action", "required"));
     }
     let parts_ok = a.split('.').all(|p| {
-        !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     });
     if !parts_ok || !a.contains('.') {
         return Err(Error::invalid(
@@ -173,7 +219,10 @@ fn actor(a: &Actor) -> Result<()> {
             None => false,
         };
         if !ok {
-            return Err(Error::invalid("actor.email", "not an e-mail address (name@domain)"));
+            return Err(Error::invalid(
+                "actor.email",
+                "not an e-mail address (name@domain)",
+            ));
         }
     }
     Ok(())
@@ -181,9 +230,15 @@ fn actor(a: &Actor) -> Result<()> {
 
 fn target(t: &Target) -> Result<()> {
     if t.kind.is_empty()
-        || !t.kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || !t
+            .kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     {
-        return Err(Error::invalid("kind", "must be lowercase letters, digits and _ (such as user)"));
+        return Err(Error::invalid(
+            "kind",
+            "must be lowercase letters, digits and _ (such as user)",
+        ));
     }
     not_blank("id", &t.id)
 }
@@ -215,17 +270,25 @@ pub fn parse_json(field: &str, text: &str) -> Result<Value> {
 pub fn json_error(field: &str, e: &serde_json::Error) -> Error {
     let message = e.to_string();
     if message.starts_with("recursion limit exceeded") {
-        return Error::invalid(field, format!("nested deeper than the limit of {MAX_JSON_DEPTH} levels"));
+        return Error::invalid(
+            field,
+            format!("nested deeper than the limit of {MAX_JSON_DEPTH} levels"),
+        );
     }
     let reason = match e.classify() {
         serde_json::error::Category::Eof => "not valid JSON: it ends too early".to_string(),
         _ => format!("not valid JSON: {}", strip_position(&message)),
     };
-    Error::invalid(field, format!("{reason} (line {}, column {})", e.line(), e.column()))
+    Error::invalid(
+        field,
+        format!("{reason} (line {}, column {})", e.line(), e.column()),
+    )
 }
 
 fn strip_position(message: &str) -> &str {
-    message.rsplit_once(" at line ").map_or(message, |(head, _)| head)
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(head, _)| head)
 }
 
 #[cfg(test)]
@@ -237,11 +300,23 @@ mod tests {
         EventInput {
             tenant: "acme".into(),
             action: "user.updated".into(),
-            actor: Actor { id: "u_42".into(), name: Some("Ana Admin".into()), email: Some("ana@acme.test".into()), kind: ActorKind::User },
-            targets: vec![Target { kind: "user".into(), id: "u_7".into(), name: Some("john.smith".into()) }],
+            actor: Actor {
+                id: "u_42".into(),
+                name: Some("Ana Admin".into()),
+                email: Some("ana@acme.test".into()),
+                kind: ActorKind::User,
+            },
+            targets: vec![Target {
+                kind: "user".into(),
+                id: "u_7".into(),
+                name: Some("john.smith".into()),
+            }],
             outcome: Outcome::Success,
             failure_reason: None,
-            context: Context { ip: Some("::ffff:203.0.113.9".into()), ..Context::default() },
+            context: Context {
+                ip: Some("::ffff:203.0.113.9".into()),
+                ..Context::default()
+            },
             occurred_at: Some("2026-11-21T12:00:00+02:00".into()),
             before: Some(r#"{"last_name":"Smith","role":"agent"}"#.into()),
             after: Some(r#"{"last_name":"Smyth","role":"agent"}"#.into()),
@@ -269,17 +344,28 @@ mod tests {
     fn each_bad_field_is_named() {
         assert_eq!(refused(|e| e.tenant.clear()), "tenant: required");
         assert!(refused(|e| e.tenant = "a b".into()).starts_with("tenant: only"));
-        assert!(refused(|e| e.action = "User.Updated".into()).starts_with("action: must be entity.verb"));
-        assert!(refused(|e| e.action = "updated".into()).starts_with("action: must be entity.verb"));
+        assert!(
+            refused(|e| e.action = "User.Updated".into())
+                .starts_with("action: must be entity.verb")
+        );
+        assert!(
+            refused(|e| e.action = "updated".into()).starts_with("action: must be entity.verb")
+        );
         assert!(refused(|e| e.action = "user..updated".into()).starts_with("action:"));
-        assert_eq!(refused(|e| e.actor.id = "  ".into()), "actor.id: required, and must not be blank");
+        assert_eq!(
+            refused(|e| e.actor.id = "  ".into()),
+            "actor.id: required, and must not be blank"
+        );
         assert!(refused(|e| e.actor.email = Some("nobody".into())).starts_with("actor.email:"));
         assert!(refused(|e| e.targets[0].kind = "User".into()).starts_with("targets[0].kind:"));
         assert!(refused(|e| e.targets[0].id.clear()).starts_with("targets[0].id:"));
         assert!(refused(|e| e.context.ip = Some("1.2.3.4:80".into())).starts_with("context.ip:"));
         assert!(refused(|e| e.occurred_at = Some("yesterday".into())).starts_with("occurred_at:"));
         assert!(refused(|e| e.before = Some("{".into())).starts_with("before: not valid JSON"));
-        assert!(refused(|e| e.metadata = Some("[1]".into())).starts_with("metadata: must be a JSON object"));
+        assert!(
+            refused(|e| e.metadata = Some("[1]".into()))
+                .starts_with("metadata: must be a JSON object")
+        );
         assert!(refused(|e| e.failure_reason = Some("x".into())).starts_with("failure_reason:"));
     }
 
@@ -289,7 +375,13 @@ mod tests {
             e.actor.name = Some("x".repeat(MAX_TEXT_BYTES + 1));
             e.before = Some("{".into());
         });
-        assert_eq!(m, format!("actor.name: {} bytes, over the limit of {MAX_TEXT_BYTES} bytes", MAX_TEXT_BYTES + 1));
+        assert_eq!(
+            m,
+            format!(
+                "actor.name: {} bytes, over the limit of {MAX_TEXT_BYTES} bytes",
+                MAX_TEXT_BYTES + 1
+            )
+        );
         let m = refused(|e| e.after = Some(format!("\"{}\"", "x".repeat(MAX_STATE_BYTES))));
         assert!(m.starts_with("after: "), "{m}");
     }
@@ -298,10 +390,15 @@ mod tests {
     fn deep_documents_are_a_typed_error() {
         for depth in [128, 129, 10_000, 500_000] {
             let deep = "[".repeat(depth) + &"]".repeat(depth);
-            assert_eq!(refused(|e| e.before = Some(deep)), "before: nested deeper than the limit of 127 levels");
+            assert_eq!(
+                refused(|e| e.before = Some(deep)),
+                "before: nested deeper than the limit of 127 levels"
+            );
         }
         let huge = "[".repeat(1_000_000) + &"]".repeat(1_000_000);
-        assert!(refused(|e| e.before = Some(huge)).starts_with("before: 2000000 bytes, over the limit"));
+        assert!(
+            refused(|e| e.before = Some(huge)).starts_with("before: 2000000 bytes, over the limit")
+        );
         let ok = "[".repeat(127) + &"]".repeat(127);
         let mut e = input();
         e.before = Some(ok);
@@ -329,6 +426,10 @@ mod tests {
         let mut e = input();
         e.before = Some("null".into());
         let p = prepare(e).unwrap();
-        assert!(p.changes.iter().all(|c| c.op == crate::model::ChangeOp::Add));
+        assert!(
+            p.changes
+                .iter()
+                .all(|c| c.op == crate::model::ChangeOp::Add)
+        );
     }
 }

@@ -6,6 +6,8 @@
 wasmtime::component::bindgen!({
     path: "../wit",
     world: "audit",
+    // Hosts and tests compare events and errors.
+    additional_derives: [PartialEq, Eq],
 });
 
 pub use audit::log::clock::Instant;

@@ -53,7 +53,11 @@ pub fn key(engine: &Engine, component: &[u8]) -> String {
 /// Loads the compiled component from the cache, or compiles it and stores
 /// the result. Without a cache directory it always compiles. A cache that
 /// cannot be read or written only costs the compile time.
-pub fn load_or_compile(engine: &Engine, component: &[u8], dir: Option<&Path>) -> Result<Component, HostError> {
+pub fn load_or_compile(
+    engine: &Engine,
+    component: &[u8],
+    dir: Option<&Path>,
+) -> Result<Component, HostError> {
     let Some(dir) = dir else {
         return compile(engine, component);
     };
@@ -63,7 +67,9 @@ pub fn load_or_compile(engine: &Engine, component: &[u8], dir: Option<&Path>) ->
     if let Some(loaded) = load(engine, &artifact, &sum) {
         return Ok(loaded);
     }
-    let compiled = engine.precompile_component(component).map_err(|e| HostError::Load(format!("{e:#}")))?;
+    let compiled = engine
+        .precompile_component(component)
+        .map_err(|e| HostError::Load(format!("{e:#}")))?;
     // Store first, then load what was stored: one code path for both.
     let _ = store(dir, &artifact, &sum, &compiled);
     deserialize(engine, &compiled).or_else(|_| compile(engine, component))
@@ -101,7 +107,11 @@ fn store(dir: &Path, artifact: &Path, sum: &Path, compiled: &[u8]) -> std::io::R
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), path.file_name().and_then(|n| n.to_str()).unwrap_or("x")));
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+    ));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

@@ -52,5 +52,8 @@ impl Clock for SteppingClock {
 }
 
 fn instant(t: DateTime<Utc>) -> Instant {
-    Instant { seconds: t.timestamp(), nanoseconds: t.timestamp_subsec_nanos() }
+    Instant {
+        seconds: t.timestamp(),
+        nanoseconds: t.timestamp_subsec_nanos(),
+    }
 }

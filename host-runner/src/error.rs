@@ -60,7 +60,10 @@ pub fn describe(e: &bindings::Error) -> String {
     match e {
         bindings::Error::InvalidInput(f) => format!("{}: {}", f.field, f.reason),
         bindings::Error::LimitExceeded(l) => {
-            format!("{}: {} {}, over the limit of {} {}", l.field, l.actual, l.unit, l.limit, l.unit)
+            format!(
+                "{}: {} {}, over the limit of {} {}",
+                l.field, l.actual, l.unit, l.limit, l.unit
+            )
         }
         bindings::Error::NotFound(what) => format!("not found: {what}"),
         bindings::Error::Store(m) => format!("store: {m}"),
@@ -70,5 +73,7 @@ pub fn describe(e: &bindings::Error) -> String {
 
 /// Replaces control characters so that a message stays on one line.
 pub fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

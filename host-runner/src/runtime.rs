@@ -62,7 +62,8 @@ impl Runtime {
         let component = cache::load_or_compile(&engine, component, options.cache_dir.as_deref())?;
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
-        crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state).map_err(load_error)?;
+        crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(load_error)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(load_error)?;
         let pre = AuditPre::new(instance_pre).map_err(load_error)?;
         start_epoch_ticker(&engine);
@@ -100,13 +101,15 @@ fn engine() -> Result<Engine, HostError> {
 /// Advances the engine's epoch every tick, for as long as the engine lives.
 fn start_epoch_ticker(engine: &Engine) {
     let weak = engine.weak();
-    let spawned = std::thread::Builder::new().name("audit-epoch".into()).spawn(move || {
-        while let Some(engine) = weak.upgrade() {
-            engine.increment_epoch();
-            drop(engine);
-            std::thread::sleep(EPOCH_TICK);
-        }
-    });
+    let spawned = std::thread::Builder::new()
+        .name("audit-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        });
     // Without the ticker, deadlines never fire; calls still work.
     drop(spawned);
 }

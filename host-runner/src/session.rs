@@ -22,8 +22,18 @@ pub struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(pre: AuditPre<HostState>, options: Options, storage: Box<dyn EventStore>, clock: Box<dyn Clock>) -> Self {
-        Session { pre, options, live: None, idle: Some((storage, clock)) }
+    pub(crate) fn new(
+        pre: AuditPre<HostState>,
+        options: Options,
+        storage: Box<dyn EventStore>,
+        clock: Box<dyn Clock>,
+    ) -> Self {
+        Session {
+            pre,
+            options,
+            live: None,
+            idle: Some((storage, clock)),
+        }
     }
 
     /// Records one event; returns it as stored.
@@ -47,8 +57,16 @@ impl Session {
     }
 
     /// Parses JSON text (an object, an array or JSON Lines) into event inputs.
-    pub fn parse_inputs(&mut self, text: &str, default_tenant: Option<&str>) -> Result<Vec<EventInput>, HostError> {
-        self.call(|audit, store| audit.audit_log_codec().call_parse_inputs(store, text, default_tenant))
+    pub fn parse_inputs(
+        &mut self,
+        text: &str,
+        default_tenant: Option<&str>,
+    ) -> Result<Vec<EventInput>, HostError> {
+        self.call(|audit, store| {
+            audit
+                .audit_log_codec()
+                .call_parse_inputs(store, text, default_tenant)
+        })
     }
 
     /// A stored event as one line of canonical JSON.
@@ -64,7 +82,10 @@ impl Session {
 
     fn call<R>(
         &mut self,
-        f: impl FnOnce(&Audit, &mut Store<HostState>) -> wasmtime::Result<Result<R, crate::bindings::Error>>,
+        f: impl FnOnce(
+            &Audit,
+            &mut Store<HostState>,
+        ) -> wasmtime::Result<Result<R, crate::bindings::Error>>,
     ) -> Result<R, HostError> {
         let deadline = Runtime::deadline_ticks(self.options.call_deadline);
         let (store, audit) = self.instance()?;
@@ -76,7 +97,9 @@ impl Session {
                 let (store, _) = self.live.take().expect("an instance was live");
                 let state = store.into_data();
                 let kind = trap_kind(&trap, state.limiter.denied);
-                let detail = state.last_words().or_else(|| Some(crate::error::one_line(&format!("{trap}"))));
+                let detail = state
+                    .last_words()
+                    .or_else(|| Some(crate::error::one_line(&format!("{trap}"))));
                 self.idle = Some((state.storage, state.clock));
                 Err(HostError::Trap { kind, detail })
             }
@@ -85,7 +108,10 @@ impl Session {
 
     fn instance(&mut self) -> Result<&mut (Store<HostState>, Audit), HostError> {
         if self.live.is_none() {
-            let (storage, clock) = self.idle.take().ok_or_else(|| HostError::Load("the session lost its store".into()))?;
+            let (storage, clock) = self
+                .idle
+                .take()
+                .ok_or_else(|| HostError::Load("the session lost its store".into()))?;
             let state = HostState::new(storage, clock, self.options.memory_limit_bytes);
             let mut store = Store::new(self.pre.engine(), state);
             store.limiter(|s| &mut s.limiter);

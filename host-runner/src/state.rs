@@ -27,13 +27,20 @@ impl HostState {
     /// preopened directories, no environment, no arguments, no stdin, no
     /// network; the guest's stderr goes to a small in-memory buffer so that
     /// a panic message can be reported.
-    pub fn new(storage: Box<dyn EventStore>, clock: Box<dyn Clock>, memory_limit_bytes: usize) -> Self {
+    pub fn new(
+        storage: Box<dyn EventStore>,
+        clock: Box<dyn Clock>,
+        memory_limit_bytes: usize,
+    ) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
         let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
         HostState {
             storage,
             clock,
-            limiter: MemoryLimiter { limit_bytes: memory_limit_bytes, denied: false },
+            limiter: MemoryLimiter {
+                limit_bytes: memory_limit_bytes,
+                denied: false,
+            },
             wasi,
             table: ResourceTable::new(),
             stderr,
@@ -51,7 +58,10 @@ impl HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -90,13 +100,23 @@ pub struct MemoryLimiter {
 }
 
 impl wasmtime::ResourceLimiter for MemoryLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let allowed = desired <= self.limit_bytes;
         self.denied |= !allowed;
         Ok(allowed)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }

@@ -43,9 +43,17 @@ fn read_input(path: &PathBuf) -> Result<String> {
     } else {
         Box::new(std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?)
     };
-    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).context("reading the input")?;
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .context("reading the input")?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         bail!("input: over the limit of {MAX_INPUT_BYTES} bytes; split it into several appends");
     }
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("input: not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "input: not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }

@@ -31,32 +31,68 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     let inputs = session.parse_inputs(SCENARIO, Some(&args.tenant))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let where_ = if cli.store.as_os_str() == ":memory:" { "memory".to_string() } else { cli.store.display().to_string() };
-    writeln!(out, "Recording the quality-management scenario into {where_} (tenant {}):", args.tenant)?;
+    let where_ = if cli.store.as_os_str() == ":memory:" {
+        "memory".to_string()
+    } else {
+        cli.store.display().to_string()
+    };
+    writeln!(
+        out,
+        "Recording the quality-management scenario into {where_} (tenant {}):",
+        args.tenant
+    )?;
     let mut recorded: Vec<Event> = Vec::new();
     for input in &inputs {
         // One call per action, as a product records them.
-        let event = session.append(input).with_context(|| format!("recording {}", input.action))?;
-        writeln!(out, "  #{:<4} {:<22} by {}", event.seq, event.action, render::actor(&event))?;
+        let event = session
+            .append(input)
+            .with_context(|| format!("recording {}", input.action))?;
+        writeln!(
+            out,
+            "  #{:<4} {:<22} by {}",
+            event.seq,
+            event.action,
+            render::actor(&event)
+        )?;
         recorded.push(event);
     }
 
-    writeln!(out, "\nThe audit log, newest first (audit-host query --tenant {}):\n", args.tenant)?;
+    writeln!(
+        out,
+        "\nThe audit log, newest first (audit-host query --tenant {}):\n",
+        args.tenant
+    )?;
     let mut request = PageRequest {
-        filter: Filter { tenant: args.tenant.clone(), since: None, until: None, actor_id: None, action: None },
+        filter: Filter {
+            tenant: args.tenant.clone(),
+            since: None,
+            until: None,
+            actor_id: None,
+            action: None,
+        },
         order: Order::NewestFirst,
         limit: 10,
         cursor: None,
     };
     render::table(&mut out, &session.query(&request)?.events)?;
 
-    writeln!(out, "\nOnly user.* actions by Ana Admin (--actor u_42 --action 'user.*'):\n")?;
+    writeln!(
+        out,
+        "\nOnly user.* actions by Ana Admin (--actor u_42 --action 'user.*'):\n"
+    )?;
     request.filter.actor_id = Some("u_42".into());
     request.filter.action = Some("user.*".into());
     render::table(&mut out, &session.query(&request)?.events)?;
 
-    let edit = recorded.iter().find(|e| e.action == "user.updated").context("the scenario has a profile edit")?;
-    writeln!(out, "\nWhat changed in event {} (the detail window):\n", edit.seq)?;
+    let edit = recorded
+        .iter()
+        .find(|e| e.action == "user.updated")
+        .context("the scenario has a profile edit")?;
+    writeln!(
+        out,
+        "\nWhat changed in event {} (the detail window):\n",
+        edit.seq
+    )?;
     render::detail(&mut out, &session.get_event(&edit.tenant, &edit.id)?)?;
 
     let last = recorded.last().context("the scenario recorded events")?;
@@ -67,6 +103,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         last.seq,
         &last.hash[..16]
     )?;
-    writeln!(out, "Try: audit-host query --tenant {} --format jsonl", args.tenant)?;
+    writeln!(
+        out,
+        "Try: audit-host query --tenant {} --format jsonl",
+        args.tenant
+    )?;
     Ok(ExitCode::SUCCESS)
 }

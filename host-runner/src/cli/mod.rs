@@ -7,7 +7,10 @@ mod query;
 mod render;
 
 use anyhow::{Context as _, Result};
-use audit_host::{Clock, EventStore, MemoryStore, Options, Runtime, Session, SqliteStore, SteppingClock, SystemClock};
+use audit_host::{
+    Clock, EventStore, MemoryStore, Options, Runtime, Session, SqliteStore, SteppingClock,
+    SystemClock,
+};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,11 +19,22 @@ use std::time::Duration;
 /// The audit-log component's reference host: record audit events, read them
 /// back, export them, on an embedded SQLite store.
 #[derive(Debug, Parser)]
-#[command(name = "audit-host", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "audit-host",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     /// The SQLite store file (created on first use); `:memory:` for a store
     /// that lives only as long as the command.
-    #[arg(long, global = true, env = "AUDIT_STORE", default_value = "audit.db", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "AUDIT_STORE",
+        default_value = "audit.db",
+        value_name = "PATH"
+    )]
     store: PathBuf,
 
     /// Run this build of the component (a .wasm file) instead of the one
@@ -93,12 +107,19 @@ impl Cli {
         let options = Options {
             memory_limit_bytes: self.memory_limit_mib.saturating_mul(1024 * 1024),
             call_deadline: Duration::from_millis(self.deadline_ms),
-            cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(audit_host::cache::default_dir) },
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir
+                    .clone()
+                    .or_else(audit_host::cache::default_dir)
+            },
         };
         Ok(match &self.component {
             None => Runtime::new(options)?,
             Some(path) => {
-                let bytes = std::fs::read(path).with_context(|| format!("reading --component {}", path.display()))?;
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("reading --component {}", path.display()))?;
                 Runtime::with_component(&bytes, options)?
             }
         })
@@ -115,7 +136,9 @@ impl Cli {
     fn clock(&self) -> Result<Box<dyn Clock>> {
         Ok(match &self.clock {
             None => Box::new(SystemClock),
-            Some(start) => Box::new(SteppingClock::parse(start).map_err(|e| anyhow::anyhow!("--clock: {e}"))?),
+            Some(start) => {
+                Box::new(SteppingClock::parse(start).map_err(|e| anyhow::anyhow!("--clock: {e}"))?)
+            }
         })
     }
 

@@ -63,7 +63,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
             actor_id: args.actor.clone(),
             action: args.action.clone(),
         },
-        order: if args.oldest_first { Order::OldestFirst } else { Order::NewestFirst },
+        order: if args.oldest_first {
+            Order::OldestFirst
+        } else {
+            Order::NewestFirst
+        },
         limit: args.limit,
         cursor: args.cursor.clone(),
     };

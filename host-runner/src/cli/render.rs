@@ -14,7 +14,9 @@ pub fn safe(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_invisible(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || is_invisible(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -44,7 +46,11 @@ pub fn actor(e: &Event) -> String {
 }
 
 fn target(t: &Target) -> String {
-    format!("{} {}", safe(&t.kind), safe(t.name.as_deref().unwrap_or(&t.id)))
+    format!(
+        "{} {}",
+        safe(&t.kind),
+        safe(t.name.as_deref().unwrap_or(&t.id))
+    )
 }
 
 fn outcome(o: &Outcome) -> String {
@@ -84,7 +90,16 @@ pub fn table(out: &mut impl Write, events: &[Event]) -> io::Result<()> {
     if events.is_empty() {
         return writeln!(out, "(no events)");
     }
-    let header = ["SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "CHANGES", "IP", "OUTCOME"];
+    let header = [
+        "SEQ",
+        "TIME (UTC)",
+        "ACTOR",
+        "ACTION",
+        "TARGET",
+        "CHANGES",
+        "IP",
+        "OUTCOME",
+    ];
     let max = [8, 20, 22, 28, 24, 40, 39, 30];
     let rows: Vec<[String; 8]> = events
         .iter()
@@ -108,8 +123,11 @@ pub fn table(out: &mut impl Write, events: &[Event]) -> io::Result<()> {
         }
     }
     let line = |cells: &[String]| {
-        let padded: Vec<String> =
-            cells.iter().enumerate().map(|(i, c)| format!("{:<w$}", fit(c, max[i]), w = widths[i])).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:<w$}", fit(c, max[i]), w = widths[i]))
+            .collect();
         padded.join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&header.map(String::from)))?;
@@ -121,7 +139,13 @@ pub fn table(out: &mut impl Write, events: &[Event]) -> io::Result<()> {
 
 /// One event in full, with a table of its changes.
 pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
-    writeln!(out, "Event {} · {} · {}", e.seq, safe(&e.action), e.occurred_at)?;
+    writeln!(
+        out,
+        "Event {} · {} · {}",
+        e.seq,
+        safe(&e.action),
+        e.occurred_at
+    )?;
     let who = match (&e.actor.name, &e.actor.email) {
         (Some(n), Some(m)) => format!("{} <{}>", safe(n), safe(m)),
         (Some(n), None) => safe(n),
@@ -140,7 +164,12 @@ pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
         writeln!(out, "  target       {} ({})", target(t), safe(&t.id))?;
     }
     writeln!(out, "  outcome      {}", outcome(&e.outcome))?;
-    writeln!(out, "  category     {} · change type {}", safe(&e.category), safe(&e.change_type))?;
+    writeln!(
+        out,
+        "  category     {} · change type {}",
+        safe(&e.category),
+        safe(&e.change_type)
+    )?;
     if let Some(ip) = &e.context.ip {
         writeln!(out, "  ip           {}", safe(ip))?;
     }
@@ -157,9 +186,25 @@ pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
         return writeln!(out, "  changes      (none)");
     }
     writeln!(out, "  changes")?;
-    let path_w = e.changes.iter().map(|c| safe(&c.path).chars().count()).max().unwrap_or(4).clamp(4, 40);
-    let old_w = e.changes.iter().map(|c| safe(c.old.as_deref().unwrap_or("")).chars().count()).max().unwrap_or(3).clamp(9, 40);
-    writeln!(out, "    {:<path_w$}  {:<7}  {:<old_w$}  NEW VALUE", "PATH", "OP", "OLD VALUE")?;
+    let path_w = e
+        .changes
+        .iter()
+        .map(|c| safe(&c.path).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40);
+    let old_w = e
+        .changes
+        .iter()
+        .map(|c| safe(c.old.as_deref().unwrap_or("")).chars().count())
+        .max()
+        .unwrap_or(3)
+        .clamp(9, 40);
+    writeln!(
+        out,
+        "    {:<path_w$}  {:<7}  {:<old_w$}  NEW VALUE",
+        "PATH", "OP", "OLD VALUE"
+    )?;
     for c in &e.changes {
         let op = match c.op {
             ChangeOp::Add => "add",

@@ -35,18 +35,26 @@ impl EventStore for MemoryStore {
             heads.insert(&row.tenant, (row.seq, &row.hash));
         }
         for row in rows {
-            self.tenants.entry(row.tenant.clone()).or_default().push(row);
+            self.tenants
+                .entry(row.tenant.clone())
+                .or_default()
+                .push(row);
         }
         Ok(())
     }
 
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
         let last = self.tenants.get(tenant).and_then(|r| r.last());
-        Ok(last.map(|r| ChainHead { seq: r.seq, hash: r.hash.clone() }))
+        Ok(last.map(|r| ChainHead {
+            seq: r.seq,
+            hash: r.hash.clone(),
+        }))
     }
 
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
-        let Some(rows) = self.tenants.get(&q.tenant) else { return Ok(Vec::new()) };
+        let Some(rows) = self.tenants.get(&q.tenant) else {
+            return Ok(Vec::new());
+        };
         let keep = |r: &&Row| {
             q.after_seq.is_none_or(|s| r.seq > s)
                 && q.before_seq.is_none_or(|s| r.seq < s)
@@ -55,13 +63,22 @@ impl EventStore for MemoryStore {
         };
         let limit = q.limit.max(1) as usize;
         Ok(if q.descending {
-            rows.iter().rev().filter(keep).take(limit).cloned().collect()
+            rows.iter()
+                .rev()
+                .filter(keep)
+                .take(limit)
+                .cloned()
+                .collect()
         } else {
             rows.iter().filter(keep).take(limit).cloned().collect()
         })
     }
 
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
-        Ok(self.tenants.get(tenant).and_then(|rows| rows.iter().find(|r| r.id == id)).cloned())
+        Ok(self
+            .tenants
+            .get(tenant)
+            .and_then(|rows| rows.iter().find(|r| r.id == id))
+            .cloned())
     }
 }

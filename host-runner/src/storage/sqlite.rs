@@ -49,7 +49,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating when needed) the store at `path`, with the schema.
     pub fn open(path: &Path) -> Result<Self, String> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| format!("opening {}: {}", path.display(), message(&e)))?;
         Self::setup(conn).map_err(|e| format!("{}: {e}", path.display()))
@@ -65,26 +67,37 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| message(&e))?;
         // WAL lets readers work while a writer appends; FULL syncs the WAL at
         // every commit, so an acknowledged event survives a power cut.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| message(&e))?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| message(&e))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| message(&e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| message(&e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| message(&e))?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| message(&e))?;
         if version > SCHEMA_VERSION {
             return Err(format!(
                 "the store has schema version {version}, newer than this program's {SCHEMA_VERSION}; use a newer audit-host"
             ));
         }
         if version < SCHEMA_VERSION {
-            conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))
-                .map_err(|e| format!("creating the schema: {}", message(&e)))?;
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))
+            .map_err(|e| format!("creating the schema: {}", message(&e)))?;
         }
         Ok(SqliteStore { conn })
     }
 
     fn append_in_transaction(&mut self, rows: &[Row]) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(store_error)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(store_error)?;
         let mut heads: HashMap<&str, (u64, String)> = HashMap::new();
         {
-            let mut read_head = tx.prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1").map_err(store_error)?;
+            let mut read_head = tx
+                .prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1")
+                .map_err(store_error)?;
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
@@ -95,7 +108,9 @@ impl SqliteStore {
                 let (seq, hash) = match heads.get(row.tenant.as_str()) {
                     Some(head) => head.clone(),
                     None => read_head
-                        .query_row([&row.tenant], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))
+                        .query_row([&row.tenant], |r| {
+                            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+                        })
                         .optional()
                         .map_err(store_error)?
                         .unwrap_or((0, GENESIS.to_string())),
@@ -103,9 +118,18 @@ impl SqliteStore {
                 if row.seq != seq + 1 || row.prev_hash != hash {
                     return Err(StoreError::Conflict);
                 }
-                let seq_i64 = i64::try_from(row.seq).map_err(|_| StoreError::Failed("seq out of range".into()))?;
+                let seq_i64 = i64::try_from(row.seq)
+                    .map_err(|_| StoreError::Failed("seq out of range".into()))?;
                 insert
-                    .execute(params![row.tenant, seq_i64, row.id, row.occurred_at_us, row.prev_hash, row.hash, row.body])
+                    .execute(params![
+                        row.tenant,
+                        seq_i64,
+                        row.id,
+                        row.occurred_at_us,
+                        row.prev_hash,
+                        row.hash,
+                        row.body
+                    ])
                     .map_err(store_error)?;
                 heads.insert(&row.tenant, (row.seq, row.hash.clone()));
             }
@@ -116,7 +140,9 @@ impl SqliteStore {
                 )
                 .map_err(store_error)?;
             for (tenant, (seq, hash)) in &heads {
-                write_head.execute(params![tenant, *seq as i64, hash]).map_err(store_error)?;
+                write_head
+                    .execute(params![tenant, *seq as i64, hash])
+                    .map_err(store_error)?;
             }
         }
         tx.commit().map_err(store_error)
@@ -131,10 +157,18 @@ impl EventStore for SqliteStore {
     }
 
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1").map_err(store_error)?;
-        stmt.query_row([tenant], |r| Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, hash: r.get(1)? }))
-            .optional()
-            .map_err(store_error)
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, hash FROM audit_heads WHERE tenant = ?1")
+            .map_err(store_error)?;
+        stmt.query_row([tenant], |r| {
+            Ok(ChainHead {
+                seq: r.get::<_, i64>(0)? as u64,
+                hash: r.get(1)?,
+            })
+        })
+        .optional()
+        .map_err(store_error)
     }
 
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
@@ -172,7 +206,9 @@ impl EventStore for SqliteStore {
                 "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events WHERE tenant = ?1 AND id = ?2",
             )
             .map_err(store_error)?;
-        stmt.query_row([tenant, id], read_row).optional().map_err(store_error)
+        stmt.query_row([tenant, id], read_row)
+            .optional()
+            .map_err(store_error)
     }
 }
 
@@ -190,9 +226,10 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 fn store_error(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            StoreError::Busy(format!("another process held the database for over {}s", BUSY_TIMEOUT.as_secs()))
-        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(format!(
+            "another process held the database for over {}s",
+            BUSY_TIMEOUT.as_secs()
+        )),
         // A duplicate (tenant, seq) or (tenant, id): another writer got there first.
         Some(ErrorCode::ConstraintViolation) if is_duplicate(&e) => StoreError::Conflict,
         _ => StoreError::Failed(message(&e)),

@@ -1,0 +1,185 @@
+//! The audit-host binary as a user meets it.
+
+use crate::harness::*;
+
+#[test]
+fn demo_runs_the_quality_management_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_ok(audit_host(dir.path()).arg("demo"));
+    for action in [
+        "user.login_failed",
+        "user.login_succeeded",
+        "user.updated",
+        "user.team_assigned",
+        "user.role_changed",
+        "export.users",
+    ] {
+        assert!(out.contains(action), "the demo shows {action}:\n{out}");
+    }
+    assert!(out.contains("failure: wrong_password"));
+    assert!(
+        out.contains("/last_name") && out.contains("\"Smith\"") && out.contains("\"Smyth\""),
+        "the detail shows what changed"
+    );
+    // on the embedded default store, in the current directory
+    let rows = raw_rows(&dir.path().join("audit.db"), "demo-qa");
+    assert_eq!(rows.len(), 6);
+    // a second run continues the same log
+    run_ok(audit_host(dir.path()).arg("demo"));
+    assert_eq!(raw_rows(&dir.path().join("audit.db"), "demo-qa").len(), 12);
+}
+
+#[test]
+fn append_prints_stored_events_as_json_lines() {
+    let (dir, path) = temp_store();
+    let input = r#"[{"action":"team.created","actor":{"id":"u_1","kind":"user"},"outcome":"success","after":{"name":"Blue"}},
+                   {"action":"team.deleted","actor":{"id":"sys","kind":"system"},"outcome":"success","before":{"name":"Blue"}}]"#;
+    let mut cmd = audit_host(dir.path());
+    cmd.env("AUDIT_STORE", &path)
+        .env("AUDIT_CLOCK", "2026-11-21T10:00:00Z")
+        .args(["append", "--tenant", "acme", "-"]);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["seq"], 1);
+    assert_eq!(lines[0]["tenant"], "acme");
+    assert_eq!(lines[0]["recorded_at"], "2026-11-21T10:00:00Z");
+    assert_eq!(
+        lines[0]["changes"][0],
+        serde_json::json!({"op": "add", "path": "/name", "new": "Blue"})
+    );
+    assert_eq!(lines[1]["actor"]["kind"], "system");
+    assert_eq!(lines[1]["prev_hash"], lines[0]["hash"]);
+}
+
+#[test]
+fn query_pages_with_a_cursor_in_both_formats() {
+    let (dir, path) = temp_store();
+    let store = path.to_str().unwrap();
+    let events: String = (0..7)
+        .map(|i| format!("{{\"tenant\":\"acme\",\"action\":\"user.updated\",\"actor\":{{\"id\":\"u_{i}\",\"name\":\"User {i}\",\"kind\":\"user\"}},\"outcome\":\"success\"}}\n"))
+        .collect();
+    run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "append"])
+            .arg(write(&dir, "e.jsonl", &events)),
+    );
+
+    let table = run_ok(audit_host(dir.path()).args([
+        "--store", store, "query", "--tenant", "acme", "--limit", "3",
+    ]));
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().starts_with("SEQ"));
+    let seqs: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .take(3)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(seqs, ["7", "6", "5"]);
+    let cursor = table
+        .lines()
+        .find_map(|l| l.strip_prefix("more: --cursor "))
+        .expect("a cursor line")
+        .to_string();
+
+    let out = audit_host(dir.path())
+        .args([
+            "--store", store, "query", "--tenant", "acme", "--limit", "3", "--format", "jsonl",
+            "--cursor", &cursor,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let seqs: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["seq"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(seqs, [4, 3, 2]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("next cursor: "), "{stderr}");
+
+    let filtered = run_ok(audit_host(dir.path()).args([
+        "--store", store, "query", "--tenant", "acme", "--actor", "u_3", "--format", "jsonl",
+    ]));
+    assert_eq!(filtered.lines().count(), 1);
+}
+
+#[test]
+fn usage_errors_exit_2_and_failures_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _) = run_err(audit_host(dir.path()).args(["query"]));
+    assert_eq!(code, 2, "missing --tenant is a usage error");
+    let (code, _) = run_err(audit_host(dir.path()).args(["frobnicate"]));
+    assert_eq!(code, 2);
+    let (code, stderr) =
+        run_err(audit_host(dir.path()).args(["query", "--tenant", "acme", "--from", "soon"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        "error: filter.since: not an RFC 3339 timestamp or a date YYYY-MM-DD"
+    );
+    let (code, stderr) = run_err(audit_host(dir.path()).args(["append", "no-such-file.json"]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: reading no-such-file.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in [
+        vec!["--help"],
+        vec!["append", "--help"],
+        vec!["query", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        let out = run_ok(audit_host(dir.path()).args(&sub));
+        assert!(out.contains("Usage: audit-host"), "{sub:?}");
+    }
+}
+
+#[test]
+fn a_store_path_that_cannot_be_opened_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = run_err(audit_host(dir.path()).args([
+        "--store",
+        "/nonexistent-dir/x/audit.db",
+        "query",
+        "--tenant",
+        "acme",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: opening the store: opening /nonexistent-dir/x/audit.db"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1);
+}

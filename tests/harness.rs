@@ -1,0 +1,152 @@
+//! Shared set-up for the end-to-end tests.
+
+use audit_host::bindings::{
+    Actor, ActorKind, EventInput, Filter, Order, Outcome, PageRequest, RequestContext, Target,
+};
+use audit_host::{Options, Runtime, Session, SqliteStore, SteppingClock};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Where compiled code is cached for the whole test run.
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audit-cache")
+}
+
+/// One runtime per test process: compiling is the expensive part.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let options = Options {
+            cache_dir: Some(cache_dir()),
+            ..Options::default()
+        };
+        Runtime::new(options).expect("the embedded component loads")
+    })
+}
+
+/// A clock at 2026-11-21T10:00:00Z moving 1 ms per reading.
+pub fn clock() -> Box<SteppingClock> {
+    Box::new(SteppingClock::parse("2026-11-21T10:00:00Z").expect("a valid time"))
+}
+
+/// A session over the SQLite file at `path`.
+pub fn session(path: &Path) -> Session {
+    let store = SqliteStore::open(path).expect("the store opens");
+    runtime().session(Box::new(store), clock())
+}
+
+/// A fresh temporary directory and a store path inside it.
+pub fn temp_store() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("audit.db");
+    (dir, path)
+}
+
+/// A valid event input.
+pub fn event(tenant: &str, action: &str) -> EventInput {
+    EventInput {
+        tenant: tenant.into(),
+        action: action.into(),
+        actor: Actor {
+            id: "u_42".into(),
+            name: Some("Ana Admin".into()),
+            email: Some("ana@acme.test".into()),
+            kind: ActorKind::User,
+        },
+        targets: vec![Target {
+            kind: "user".into(),
+            id: "u_7".into(),
+            name: Some("john.smith".into()),
+        }],
+        outcome: Outcome::Success,
+        context: RequestContext {
+            ip: Some("203.0.113.9".into()),
+            user_agent: Some("Mozilla/5.0".into()),
+            session_id: None,
+            request_id: None,
+        },
+        occurred_at: None,
+        before: None,
+        after: None,
+        metadata: None,
+    }
+}
+
+/// The first page (up to 1000) of a tenant's events, oldest first.
+pub fn all_events(session: &mut Session, tenant: &str) -> Vec<audit_host::bindings::Event> {
+    let request = PageRequest {
+        filter: Filter {
+            tenant: tenant.into(),
+            since: None,
+            until: None,
+            actor_id: None,
+            action: None,
+        },
+        order: Order::OldestFirst,
+        limit: 1000,
+        cursor: None,
+    };
+    session.query(&request).expect("query").events
+}
+
+/// Rows as SQLite holds them, read without the component:
+/// (seq, prev_hash, hash, body).
+pub fn raw_rows(path: &Path, tenant: &str) -> Vec<(u64, String, String, String)> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, prev_hash, hash, body FROM audit_events WHERE tenant = ?1 ORDER BY seq",
+        )
+        .expect("prepare");
+    stmt.query_map([tenant], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+/// The audit-host binary, with the test run's compiled-code cache and no
+/// inherited store or clock settings.
+pub fn audit_host(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_audit-host"));
+    cmd.current_dir(dir)
+        .env("AUDIT_CACHE_DIR", cache_dir())
+        .env_remove("AUDIT_STORE")
+        .env_remove("AUDIT_CLOCK");
+    cmd
+}
+
+/// The output of a command that must succeed.
+pub fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("audit-host runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The exit code and stderr of a command that must fail.
+pub fn run_err(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("audit-host runs");
+    assert!(
+        !out.status.success(),
+        "{cmd:?} unexpectedly succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes `text` to a file in `dir` and returns its path.
+pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
