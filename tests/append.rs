@@ -243,3 +243,23 @@ fn control_characters_are_stored_losslessly() {
         Some(name)
     );
 }
+
+#[test]
+fn the_runtime_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync + Clone>(_: &T) {}
+    send_sync(runtime());
+    let handles: Vec<_> = ["t1", "t2", "t3"]
+        .into_iter()
+        .map(|tenant| {
+            std::thread::spawn(move || {
+                let mut s = runtime().session(Box::new(audit_host::MemoryStore::new()), clock());
+                (0..10)
+                    .map(|_| s.append(&event(tenant, "user.updated")).unwrap().seq)
+                    .last()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), Some(10));
+    }
+}

@@ -108,12 +108,13 @@ impl Compiled {
             action,
         };
         if let (Some(s), Some(u)) = (c.since, c.until)
-            && s >= u {
-                return Err(Error::invalid(
-                    "filter.until",
-                    "must be later than filter.since",
-                ));
-            }
+            && s >= u
+        {
+            return Err(Error::invalid(
+                "filter.until",
+                "must be later than filter.since",
+            ));
+        }
         Ok(c)
     }
 

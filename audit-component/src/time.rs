@@ -14,10 +14,11 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, &'static str> {
 /// meaning the start of that day in UTC.
 pub fn parse_bound(text: &str) -> Result<DateTime<Utc>, &'static str> {
     if text.len() == 10
-        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-            return Ok(Utc.from_utc_datetime(&midnight));
-        }
+        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
+        let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+        return Ok(Utc.from_utc_datetime(&midnight));
+    }
     parse(text).map_err(|_| "not an RFC 3339 timestamp or a date YYYY-MM-DD")
 }
 

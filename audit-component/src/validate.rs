@@ -160,9 +160,10 @@ fn check_sizes(e: &EventInput) -> Result<()> {
     fields.extend(target_fields.iter().map(|(f, v, l)| (f.as_str(), *v, *l)));
     for (field, value, limit) in fields {
         if let Some(v) = value
-            && v.len() > limit {
-                return Err(Error::too_large(field, limit, v.len(), "bytes"));
-            }
+            && v.len() > limit
+        {
+            return Err(Error::too_large(field, limit, v.len(), "bytes"));
+        }
     }
     Ok(())
 }
