@@ -183,3 +183,60 @@ fn a_store_path_that_cannot_be_opened_fails_cleanly() {
     );
     assert_eq!(stderr.lines().count(), 1);
 }
+
+#[test]
+fn settings_changes_are_validated_and_recorded() {
+    let (dir, path) = temp_store();
+    let store = path.to_str().unwrap();
+    let shown = run_ok(
+        audit_host(dir.path()).args(["--store", store, "settings", "show", "--tenant", "acme"]),
+    );
+    assert!(shown.trim().starts_with('{'), "{shown}");
+    let out = run_ok(
+        audit_host(dir.path())
+            .args([
+                "--store", store, "settings", "set", "--tenant", "acme", "--actor", "u_1",
+            ])
+            .arg(write(&dir, "s.json", &shown)),
+    );
+    let event: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(event["action"], "audit_log.settings_updated");
+    assert_eq!(event["actor"]["id"], "u_1");
+    assert_eq!(
+        raw_rows(&path, "acme").len(),
+        1,
+        "the change is in the tenant's log"
+    );
+    let (code, stderr) = run_err(
+        audit_host(dir.path())
+            .args(["--store", store, "settings", "set", "--tenant", "acme"])
+            .arg(write(&dir, "bad.json", r#"{"no_such_setting": 1}"#)),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: settings.no_such_setting: unknown setting"),
+        "{stderr}"
+    );
+    assert_eq!(
+        raw_rows(&path, "acme").len(),
+        1,
+        "a refused change records nothing"
+    );
+}
+
+#[test]
+fn a_store_of_an_older_schema_is_brought_up_to_date() {
+    let (dir, path) = temp_store();
+    let store = path.to_str().unwrap();
+    run_ok(audit_host(dir.path()).args(["--store", store, "settings", "show", "--tenant", "acme"]));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE audit_settings; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    run_ok(audit_host(dir.path()).args(["--store", store, "settings", "show", "--tenant", "acme"]));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+}

@@ -277,6 +277,12 @@ mod tests {
         fn get(&mut self, t: &str, id: &str) -> std::result::Result<Option<Row>, StoreError> {
             self.inner.get(t, id)
         }
+        fn get_settings(&mut self, t: &str) -> std::result::Result<Option<String>, StoreError> {
+            self.inner.get_settings(t)
+        }
+        fn put_settings(&mut self, t: &str, s: &str) -> std::result::Result<(), StoreError> {
+            self.inner.put_settings(t, s)
+        }
     }
 
     #[test]

@@ -13,9 +13,9 @@ mod generated {
     });
 }
 
-use crate::{append, codec, model, query, store};
+use crate::{append, codec, model, query, settings, store};
 use generated::audit::log::{clock as wclock, store as wstore, types as wit};
-use generated::exports::audit::log::{codec as wcodec, log as wlog};
+use generated::exports::audit::log::{admin as wadmin, codec as wcodec, log as wlog};
 
 struct Component;
 
@@ -77,6 +77,29 @@ impl wcodec::Guest for Component {
     }
 }
 
+impl wadmin::Guest for Component {
+    fn get_settings(tenant: String) -> Result<String, wit::Error> {
+        let loaded = settings::load(&mut HostStore, &tenant).map_err(error)?;
+        settings::to_json(&loaded).map_err(error)
+    }
+
+    fn put_settings(
+        tenant: String,
+        text: String,
+        actor: wit::Actor,
+    ) -> Result<wit::Event, wit::Error> {
+        settings::put(
+            &mut HostStore,
+            &mut HostClock,
+            &tenant,
+            &text,
+            actor_in(actor),
+        )
+        .map(event_out)
+        .map_err(error)
+    }
+}
+
 /// The host's store import as the engine's store.
 struct HostStore;
 
@@ -116,6 +139,14 @@ impl store::Store for HostStore {
         wstore::get(tenant, id)
             .map(|r| r.map(row_in))
             .map_err(store_error)
+    }
+
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, store::StoreError> {
+        wstore::get_settings(tenant).map_err(store_error)
+    }
+
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), store::StoreError> {
+        wstore::put_settings(tenant, settings).map_err(store_error)
     }
 }
 

@@ -4,7 +4,8 @@
 //! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
 //! classification ([`classify`]), the change list ([`diff`]), canonical JSON
 //! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
-//! reading ([`query`]) and JSON in and out ([`codec`]). The engine talks to
+//! reading ([`query`]), per-tenant settings ([`settings`]) and JSON in and out
+//! ([`codec`]). The engine talks to
 //! its host only through the [`store::Store`] and [`store::Clock`] traits.
 //!
 //! Built for `wasm32-wasip2` (by `host-runner`'s build script) the crate is
@@ -24,6 +25,7 @@ pub mod ip;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod settings;
 pub mod store;
 pub mod time;
 pub mod validate;

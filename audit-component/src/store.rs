@@ -73,6 +73,10 @@ pub trait Store {
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
     /// The row with this id.
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
+    /// The tenant's settings document.
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError>;
+    /// Replaces the tenant's settings document.
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError>;
 }
 
 /// A source of the current time.
@@ -85,6 +89,7 @@ pub trait Clock {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     tenants: std::collections::BTreeMap<String, Vec<Row>>,
+    settings: std::collections::BTreeMap<String, String>,
 }
 
 impl Store for MemoryStore {
@@ -153,5 +158,15 @@ impl Store for MemoryStore {
             .get(tenant)
             .and_then(|rows| rows.iter().find(|r| r.id == id))
             .cloned())
+    }
+
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.settings.get(tenant).cloned())
+    }
+
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+        self.settings
+            .insert(tenant.to_string(), settings.to_string());
+        Ok(())
     }
 }

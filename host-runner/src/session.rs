@@ -3,7 +3,7 @@
 //! instance cannot be entered again) and the next call instantiates afresh
 //! over the same store.
 
-use crate::bindings::{Audit, AuditPre, Event, EventInput, Page, PageRequest};
+use crate::bindings::{Actor, Audit, AuditPre, Event, EventInput, Page, PageRequest};
 use crate::clock::Clock;
 use crate::error::{HostError, TrapKind};
 use crate::runtime::{Options, Runtime};
@@ -72,6 +72,28 @@ impl Session {
     /// A stored event as one line of canonical JSON.
     pub fn to_json(&mut self, event: &Event) -> Result<String, HostError> {
         self.call(|audit, store| audit.audit_log_codec().call_to_json(store, event))
+    }
+
+    /// The tenant's settings as canonical JSON, defaults filled in.
+    pub fn get_settings(&mut self, tenant: &str) -> Result<String, HostError> {
+        self.call(|audit, store| audit.audit_log_admin().call_get_settings(store, tenant))
+    }
+
+    /// Replaces the tenant's settings; returns the `audit_log.settings_updated`
+    /// event that records the change.
+    pub fn put_settings(
+        &mut self,
+        tenant: &str,
+        settings: &str,
+        actor: &Actor,
+    ) -> Result<Event, HostError> {
+        // `json` is a WIT type alias, which bindgen passes as `&String`.
+        let settings = settings.to_string();
+        self.call(|audit, store| {
+            audit
+                .audit_log_admin()
+                .call_put_settings(store, tenant, &settings, actor)
+        })
     }
 
     /// Takes the store back (to close it, or to hand it to another session).

@@ -83,6 +83,14 @@ impl bindings::audit::log::store::Host for HostState {
     fn get(&mut self, tenant: String, id: String) -> Result<Option<Row>, StoreError> {
         self.storage.get(&tenant, &id)
     }
+
+    fn get_settings(&mut self, tenant: String) -> Result<Option<String>, StoreError> {
+        self.storage.get_settings(&tenant)
+    }
+
+    fn put_settings(&mut self, tenant: String, settings: String) -> Result<(), StoreError> {
+        self.storage.put_settings(&tenant, &settings)
+    }
 }
 
 impl bindings::audit::log::clock::Host for HostState {

@@ -5,6 +5,7 @@ mod append;
 mod demo;
 mod query;
 mod render;
+mod settings;
 
 use anyhow::{Context as _, Result};
 use audit_host::{
@@ -74,6 +75,8 @@ enum Command {
     Append(append::Args),
     /// List a tenant's events, newest first, one page at a time.
     Query(query::Args),
+    /// Show or replace a tenant's settings (recorded in its log).
+    Settings(settings::Args),
     /// Run the quality-management scenario of the seed product (logins,
     /// a profile edit, a team and a role change, an export) and show the log.
     Demo(demo::Args),
@@ -98,6 +101,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Append(args) => append::run(&cli, args),
         Command::Query(args) => query::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
+        Command::Settings(args) => settings::run(&cli, args),
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     tenants: HashMap<String, Vec<Row>>,
+    settings: HashMap<String, String>,
 }
 
 impl MemoryStore {
@@ -80,5 +81,15 @@ impl EventStore for MemoryStore {
             .get(tenant)
             .and_then(|rows| rows.iter().find(|r| r.id == id))
             .cloned())
+    }
+
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.settings.get(tenant).cloned())
+    }
+
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+        self.settings
+            .insert(tenant.to_string(), settings.to_string());
+        Ok(())
     }
 }

@@ -24,6 +24,10 @@ pub trait EventStore: Send {
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
     /// The row with this id in the tenant's log.
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
+    /// The tenant's settings document, byte for byte as last put.
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError>;
+    /// Replaces the tenant's settings document.
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError>;
 }
 
 /// The genesis `prev-hash`: 64 zeros.

@@ -18,7 +18,9 @@ use std::time::Duration;
 /// store reports `busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-const SCHEMA_VERSION: i64 = 1;
+/// Version 2 added `audit_settings`; every statement is idempotent, so an
+/// older store is brought up to date on open.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -37,6 +39,10 @@ CREATE TABLE IF NOT EXISTS audit_heads (
     tenant TEXT    NOT NULL PRIMARY KEY,
     seq    INTEGER NOT NULL,
     hash   TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_settings (
+    tenant   TEXT NOT NULL PRIMARY KEY,
+    settings TEXT NOT NULL
 );
 ";
 
@@ -208,6 +214,29 @@ impl EventStore for SqliteStore {
             .map_err(store_error)?;
         stmt.query_row([tenant, id], read_row)
             .optional()
+            .map_err(store_error)
+    }
+
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT settings FROM audit_settings WHERE tenant = ?1")
+            .map_err(store_error)?;
+        stmt.query_row([tenant], |r| r.get(0))
+            .optional()
+            .map_err(store_error)
+    }
+
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO audit_settings (tenant, settings) VALUES (?1, ?2)
+                 ON CONFLICT (tenant) DO UPDATE SET settings = excluded.settings",
+            )
+            .map_err(store_error)?;
+        stmt.execute([tenant, settings])
+            .map(drop)
             .map_err(store_error)
     }
 }

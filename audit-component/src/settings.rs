@@ -1,0 +1,173 @@
+//! Per-tenant settings: one JSON document per tenant, kept through the
+//! store, validated here, and changed only through [`put`], which records
+//! the change in the tenant's own log (`audit_log.settings_updated`).
+//!
+//! Each capability of the log adds its own member to [`TenantSettings`],
+//! with a default, so that a tenant that never stored settings behaves as
+//! documented in `docs/settings.md`.
+
+use crate::append::{append_one, store_error};
+use crate::error::{Error, Result};
+use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::store::{Clock, Store};
+use crate::{canonical, validate};
+use serde::{Deserialize, Serialize};
+
+/// A tenant's settings. Members left out of a stored or given document take
+/// their defaults; unknown members are refused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TenantSettings {}
+
+/// Parses a settings document; errors name the member (`settings.x`).
+pub fn parse(text: &str) -> Result<TenantSettings> {
+    let value = validate::parse_json("settings", text)?;
+    if !value.is_object() {
+        return Err(Error::invalid("settings", "must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "settings".to_string()
+        } else {
+            format!("settings.{path}")
+        };
+        let message = e.into_inner().to_string();
+        let reason = match message.strip_prefix("unknown field `") {
+            // serde_path_to_error's path already names the member.
+            Some(rest) => match rest.split_once(", expected ") {
+                Some((_, expected)) => format!("unknown setting; expected {expected}"),
+                None => "unknown setting".to_string(),
+            },
+            None => message,
+        };
+        Error::invalid(field, reason)
+    })
+}
+
+/// The settings as canonical JSON, defaults included.
+pub fn to_json(settings: &TenantSettings) -> Result<String> {
+    let value = serde_json::to_value(settings)
+        .map_err(|e| Error::Other(format!("encoding settings: {e}")))?;
+    Ok(canonical::to_string(&value))
+}
+
+/// The tenant's settings, or the defaults when it never stored any.
+pub fn load(store: &mut impl Store, tenant: &str) -> Result<TenantSettings> {
+    validate::tenant(tenant)?;
+    match store.get_settings(tenant).map_err(store_error)? {
+        None => Ok(TenantSettings::default()),
+        Some(text) => parse(&text).map_err(|e| {
+            Error::Store(format!(
+                "the stored settings of tenant {tenant} are invalid: {e}"
+            ))
+        }),
+    }
+}
+
+/// Replaces the tenant's settings and records the change, by `actor`, as an
+/// `audit_log.settings_updated` event whose changes are the settings that
+/// changed. The event is recorded before the settings are stored, so that no
+/// change is ever applied unrecorded.
+pub fn put(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    tenant: &str,
+    text: &str,
+    actor: Actor,
+) -> Result<Event> {
+    let new = parse(text)?;
+    let old = load(store, tenant)?;
+    let (old_json, new_json) = (to_json(&old)?, to_json(&new)?);
+    let input = EventInput {
+        tenant: tenant.to_string(),
+        action: "audit_log.settings_updated".into(),
+        actor,
+        targets: vec![Target {
+            kind: "audit_log".into(),
+            id: tenant.to_string(),
+            name: None,
+        }],
+        outcome: Outcome::Success,
+        failure_reason: None,
+        context: Context::default(),
+        occurred_at: None,
+        before: Some(old_json),
+        after: Some(new_json.clone()),
+        metadata: None,
+    };
+    let event = append_one(store, clock, input)?;
+    store.put_settings(tenant, &new_json).map_err(store_error)?;
+    Ok(event)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ActorKind;
+    use crate::store::MemoryStore;
+    use chrono::{DateTime, Utc};
+
+    struct Fixed;
+    impl Clock for Fixed {
+        fn now(&mut self) -> DateTime<Utc> {
+            DateTime::from_timestamp(1_795_000_000, 0).expect("a valid time")
+        }
+    }
+
+    fn operator() -> Actor {
+        Actor {
+            id: "op".into(),
+            name: None,
+            email: None,
+            kind: ActorKind::User,
+        }
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_stored() {
+        let mut s = MemoryStore::default();
+        assert_eq!(load(&mut s, "acme").unwrap(), TenantSettings::default());
+        assert_eq!(to_json(&TenantSettings::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_change_is_recorded_in_the_log() {
+        let mut s = MemoryStore::default();
+        let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
+        assert_eq!(event.action, "audit_log.settings_updated");
+        assert_eq!(event.seq, 1);
+        assert_eq!(s.get_settings("acme").unwrap().as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn unknown_members_are_refused_and_nothing_is_stored() {
+        let mut s = MemoryStore::default();
+        let e = put(
+            &mut s,
+            &mut Fixed,
+            "acme",
+            r#"{"retention": 5}"#,
+            operator(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("settings.retention: unknown setting"),
+            "{e}"
+        );
+        assert_eq!(s.head("acme").unwrap(), None);
+        assert_eq!(
+            put(&mut s, &mut Fixed, "acme", "[]", operator())
+                .unwrap_err()
+                .to_string(),
+            "settings: must be a JSON object"
+        );
+        assert!(
+            put(&mut s, &mut Fixed, "acme", "{", operator())
+                .unwrap_err()
+                .to_string()
+                .starts_with("settings: not valid JSON")
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! `audit-host settings`: show or replace a tenant's settings.
+
+use super::Cli;
+use anyhow::{Context as _, Result};
+use audit_host::bindings::{Actor, ActorKind};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Action {
+    /// Print the tenant's settings as JSON, every default filled in.
+    Show {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Replace the tenant's settings with a JSON object (members left out
+    /// take their defaults); the change is recorded in the tenant's log.
+    Set {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The settings: a file, or `-` for standard input.
+        #[arg(default_value = "-", value_name = "FILE|-")]
+        input: PathBuf,
+        /// Who makes the change (recorded as the event's actor).
+        #[arg(long, default_value = "local-operator", value_name = "ID")]
+        actor: String,
+    },
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+    let mut session = cli.session()?;
+    match &args.action {
+        Action::Show { tenant } => println!("{}", session.get_settings(tenant)?),
+        Action::Set {
+            tenant,
+            input,
+            actor,
+        } => {
+            let mut text = String::new();
+            if input.as_os_str() == "-" {
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .context("reading the settings")?;
+            } else {
+                text = std::fs::read_to_string(input)
+                    .with_context(|| format!("reading {}", input.display()))?;
+            }
+            let actor = Actor {
+                id: actor.clone(),
+                name: None,
+                email: None,
+                kind: ActorKind::User,
+            };
+            let event = session.put_settings(tenant, &text, &actor)?;
+            println!("{}", session.to_json(&event)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
