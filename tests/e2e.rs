@@ -15,3 +15,5 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// Traps on request from the fixture component, limits of the real one.
+mod traps;

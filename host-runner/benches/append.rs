@@ -112,7 +112,11 @@ fn input(i: usize) -> EventInput {
             Some(profile("Smith", "agent", i)),
             Some(profile(
                 "Smyth",
-                if i.is_multiple_of(2) { "supervisor" } else { "agent" },
+                if i.is_multiple_of(2) {
+                    "supervisor"
+                } else {
+                    "agent"
+                },
                 i + 1,
             )),
         ),

@@ -6,8 +6,10 @@
 //! a new component or a new engine configuration never reads a stale entry.
 //! Each entry carries the SHA-256 of its own bytes in a sidecar file, checked
 //! before wasmtime reads it, so a truncated or corrupted file is recompiled
-//! instead of loaded. Writes go to a temporary file renamed into place, so
-//! concurrent starts never see half a file.
+//! instead of loaded, and an entry that wasmtime itself refuses (written by
+//! another wasmtime or for other CPU features) is recompiled and replaced.
+//! Writes go to a uniquely named temporary file renamed into place, so
+//! concurrent starts, in one process or several, never see half a file.
 
 use crate::error::HostError;
 use sha2::{Digest, Sha256};
@@ -50,6 +52,36 @@ pub fn key(engine: &Engine, component: &[u8]) -> String {
     hex(&h.0.finalize())
 }
 
+/// Where a runtime's compiled code came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// No cache directory: compiled at start.
+    Disabled,
+    /// Loaded from the cache; nothing was compiled.
+    Hit,
+    /// Compiled, because of `why`; `stored` says whether the result was
+    /// written to the cache for the next start (a read-only or full cache
+    /// directory only costs the compile time).
+    Compiled {
+        /// Why the cache could not serve.
+        why: Miss,
+        /// Whether the new entry was written.
+        stored: bool,
+    },
+}
+
+/// Why the cache could not serve a start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// No entry (or no checksum) for this component and engine.
+    Missing,
+    /// The entry's bytes do not match its checksum (truncated, corrupted).
+    Corrupt,
+    /// The bytes are intact but wasmtime refused them (another wasmtime
+    /// version or configuration wrote them).
+    Refused,
+}
+
 /// Loads the compiled component from the cache, or compiles it and stores
 /// the result. Without a cache directory it always compiles. A cache that
 /// cannot be read or written only costs the compile time.
@@ -57,35 +89,37 @@ pub fn load_or_compile(
     engine: &Engine,
     component: &[u8],
     dir: Option<&Path>,
-) -> Result<Component, HostError> {
+) -> Result<(Component, CacheStatus), HostError> {
     let Some(dir) = dir else {
-        return compile(engine, component);
+        return Ok((compile(engine, component)?, CacheStatus::Disabled));
     };
     let key = key(engine, component);
     let artifact = dir.join(format!("{key}.cwasm"));
     let sum = dir.join(format!("{key}.sha256"));
-    if let Some(loaded) = load(engine, &artifact, &sum) {
-        return Ok(loaded);
-    }
+    let why = match load(engine, &artifact, &sum) {
+        Ok(loaded) => return Ok((loaded, CacheStatus::Hit)),
+        Err(why) => why,
+    };
     let compiled = engine
         .precompile_component(component)
         .map_err(|e| HostError::Load(format!("{e:#}")))?;
-    // Store first, then load what was stored: one code path for both.
-    let _ = store(dir, &artifact, &sum, &compiled);
-    deserialize(engine, &compiled).or_else(|_| compile(engine, component))
+    let stored = store(dir, &artifact, &sum, &compiled).is_ok();
+    // Load the bytes just compiled: one code path for both cases.
+    let loaded = deserialize(engine, &compiled).or_else(|_| compile(engine, component))?;
+    Ok((loaded, CacheStatus::Compiled { why, stored }))
 }
 
 fn compile(engine: &Engine, component: &[u8]) -> Result<Component, HostError> {
     Component::new(engine, component).map_err(|e| HostError::Load(format!("{e:#}")))
 }
 
-fn load(engine: &Engine, artifact: &Path, sum: &Path) -> Option<Component> {
-    let bytes = std::fs::read(artifact).ok()?;
-    let expected = std::fs::read_to_string(sum).ok()?;
+fn load(engine: &Engine, artifact: &Path, sum: &Path) -> Result<Component, Miss> {
+    let expected = std::fs::read_to_string(sum).map_err(|_| Miss::Missing)?;
+    let bytes = std::fs::read(artifact).map_err(|_| Miss::Missing)?;
     if hex(&Sha256::digest(&bytes)) != expected.trim() {
-        return None;
+        return Err(Miss::Corrupt);
     }
-    deserialize(engine, &bytes).ok()
+    deserialize(engine, &bytes).map_err(|_| Miss::Refused)
 }
 
 fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, HostError> {
@@ -106,16 +140,15 @@ fn store(dir: &Path, artifact: &Path, sum: &Path, compiled: &[u8]) -> std::io::R
     write_atomically(dir, sum, hex(&Sha256::digest(compiled)).as_bytes())
 }
 
+/// Writes a temporary file with a unique name (two threads or processes
+/// storing the same entry never share one), then renames it into place; a
+/// failed write removes the temporary file.
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("x")
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    use std::io::Write as _;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
