@@ -17,3 +17,5 @@ mod bad_input;
 mod cli;
 // Traps on request from the fixture component, limits of the real one.
 mod traps;
+// The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
+mod storage_faults;
