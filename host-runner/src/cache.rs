@@ -4,9 +4,10 @@
 //! Entries are named by SHA-256 over the component's bytes and the engine's
 //! compatibility hash (wasmtime version, compiler settings, CPU features), so
 //! a new component or a new engine configuration never reads a stale entry.
-//! Each entry carries the SHA-256 of its own bytes in a sidecar file, checked
-//! before wasmtime reads it, so a truncated or corrupted file is recompiled
-//! instead of loaded, and an entry that wasmtime itself refuses (written by
+//! Each entry carries, in a sidecar file, the SHA-256 of its name and its
+//! bytes, checked before wasmtime reads them: a truncated or corrupted file,
+//! or another entry's file copied under this name, is recompiled instead of
+//! loaded, and an entry that wasmtime itself refuses (written by
 //! another wasmtime or for other CPU features) is recompiled and replaced.
 //! Writes go to a uniquely named temporary file renamed into place, so
 //! concurrent starts, in one process or several, never see half a file.
@@ -96,14 +97,14 @@ pub fn load_or_compile(
     let key = key(engine, component);
     let artifact = dir.join(format!("{key}.cwasm"));
     let sum = dir.join(format!("{key}.sha256"));
-    let why = match load(engine, &artifact, &sum) {
+    let why = match load(engine, &key, &artifact, &sum) {
         Ok(loaded) => return Ok((loaded, CacheStatus::Hit)),
         Err(why) => why,
     };
     let compiled = engine
         .precompile_component(component)
         .map_err(|e| HostError::Load(format!("{e:#}")))?;
-    let stored = store(dir, &artifact, &sum, &compiled).is_ok();
+    let stored = store(dir, &key, &artifact, &sum, &compiled).is_ok();
     // Load the bytes just compiled: one code path for both cases.
     let loaded = deserialize(engine, &compiled).or_else(|_| compile(engine, component))?;
     Ok((loaded, CacheStatus::Compiled { why, stored }))
@@ -113,10 +114,10 @@ fn compile(engine: &Engine, component: &[u8]) -> Result<Component, HostError> {
     Component::new(engine, component).map_err(|e| HostError::Load(format!("{e:#}")))
 }
 
-fn load(engine: &Engine, artifact: &Path, sum: &Path) -> Result<Component, Miss> {
+fn load(engine: &Engine, key: &str, artifact: &Path, sum: &Path) -> Result<Component, Miss> {
     let expected = std::fs::read_to_string(sum).map_err(|_| Miss::Missing)?;
     let bytes = std::fs::read(artifact).map_err(|_| Miss::Missing)?;
-    if hex(&Sha256::digest(&bytes)) != expected.trim() {
+    if checksum(key, &bytes) != expected.trim() {
         return Err(Miss::Corrupt);
     }
     deserialize(engine, &bytes).map_err(|_| Miss::Refused)
@@ -126,18 +127,35 @@ fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, HostError> {
     // SAFETY: wasmtime requires that the bytes were produced by
     // `Engine::precompile_component` of a compatible engine. They were: by
     // this process a moment ago, or read back from a cache entry whose name
-    // covers the engine's compatibility hash and whose SHA-256 matched the
-    // sidecar written with it. wasmtime also checks its own header and
+    // covers the engine's compatibility hash and whose SHA-256 (with that
+    // name) matched the sidecar written with it. The cache directory must
+    // be as trusted as the program itself: whoever can write both files can
+    // make this process run their code. wasmtime also checks its own header and
     // version before using them.
     #[allow(unsafe_code)]
     let component = unsafe { Component::deserialize(engine, bytes) };
     component.map_err(|e| HostError::Load(format!("{e:#}")))
 }
 
-fn store(dir: &Path, artifact: &Path, sum: &Path, compiled: &[u8]) -> std::io::Result<()> {
+fn store(
+    dir: &Path,
+    key: &str,
+    artifact: &Path,
+    sum: &Path,
+    compiled: &[u8],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     write_atomically(dir, artifact, compiled)?;
-    write_atomically(dir, sum, hex(&Sha256::digest(compiled)).as_bytes())
+    write_atomically(dir, sum, checksum(key, compiled).as_bytes())
+}
+
+/// What the sidecar holds: SHA-256 over the entry's key and its bytes.
+fn checksum(key: &str, compiled: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update(b"\0");
+    h.update(compiled);
+    hex(&h.finalize())
 }
 
 /// Writes a temporary file with a unique name (two threads or processes
