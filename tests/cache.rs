@@ -31,7 +31,7 @@ fn entry(dir: &Path) -> (PathBuf, PathBuf) {
     let key = cache::key(fixture(options(dir)).engine(), FIXTURE);
     (
         dir.join(format!("{key}.cwasm")),
-        dir.join(format!("{key}.sha256")),
+        dir.join(format!("{key}.blake3")),
     )
 }
 
@@ -104,7 +104,7 @@ fn a_missing_checksum_or_another_entrys_files_are_not_trusted() {
     let engine = fixture(options(dir.path())).engine().clone();
     let other_key = cache::key(&engine, &other);
     assert_ne!(other_key, cache::key(&engine, FIXTURE));
-    for (from, to) in [("cwasm", &artifact), ("sha256", &sum)] {
+    for (from, to) in [("cwasm", &artifact), ("blake3", &sum)] {
         let from = other_dir.path().join(format!("{other_key}.{from}"));
         std::fs::copy(from, to).unwrap();
     }
@@ -132,13 +132,7 @@ fn an_entry_from_another_engine_configuration_is_refused_by_wasmtime() {
     let bytes = foreign.precompile_component(FIXTURE).unwrap();
     std::fs::write(&artifact, &bytes).unwrap();
     let key = artifact.file_stem().unwrap().to_str().unwrap();
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    h.update(key.as_bytes());
-    h.update(b"\0");
-    h.update(&bytes);
-    let sidecar: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(&sum, sidecar).unwrap();
+    std::fs::write(&sum, cache::checksum(key, &bytes)).unwrap();
     assert_eq!(
         start(dir.path()),
         CacheStatus::Compiled {

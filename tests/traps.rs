@@ -280,3 +280,44 @@ fn limit_error<T>(result: Result<T, HostError>) -> LimitError {
         Ok(_) => panic!("expected a refusal"),
     }
 }
+
+#[test]
+fn more_live_sessions_than_instance_slots_is_a_typed_error() {
+    use audit_host::engine::Allocation;
+    assert_eq!(
+        runtime().allocation(),
+        Allocation::Pooling { max_instances: 256 },
+        "the default runtime pools its instances"
+    );
+    // A pool of two (its own engine: the pool is the engine's).
+    let small = fixture(audit_host::Options {
+        max_instances: 2,
+        ..options(64, 2_000)
+    });
+    assert_eq!(small.allocation(), Allocation::Pooling { max_instances: 2 });
+    let session = || small.session(Box::new(MemoryStore::new()), clock());
+    let (mut a, mut b, mut c) = (session(), session(), session());
+    a.instantiate().expect("first slot");
+    b.instantiate().expect("second slot");
+    match c.append(&event("acme", "user.updated")) {
+        Err(e @ HostError::Exhausted(_)) => {
+            assert!(
+                e.to_string()
+                    .starts_with("too many audit sessions at once: "),
+                "{e}"
+            );
+        }
+        other => panic!("expected exhaustion, got {other:?}"),
+    }
+    // A trap frees its slot at once; so does a session that ends.
+    trap(a.append(&event("acme", "fixture.panic")));
+    assert_eq!(
+        other(c.append(&event("acme", "user.updated"))),
+        fresh_call(1)
+    );
+    drop(b);
+    assert_eq!(
+        other(a.append(&event("acme", "user.updated"))),
+        fresh_call(1)
+    );
+}

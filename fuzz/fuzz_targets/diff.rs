@@ -35,7 +35,19 @@ enum Key {
     Any(String),
 }
 
-const KEYS: &[&str] = &["a", "b", "id", "", "a/b", "~", "~1", "0", "-", "__proto__", "é"];
+const KEYS: &[&str] = &[
+    "a",
+    "b",
+    "id",
+    "",
+    "a/b",
+    "~",
+    "~1",
+    "0",
+    "-",
+    "__proto__",
+    "é",
+];
 
 impl Key {
     fn text(&self) -> String {
@@ -83,7 +95,10 @@ fuzz_target!(|input: Input| {
     let after = input.after.as_ref().map(|j| j.value(32));
 
     if let Some(b) = &before {
-        assert!(diff::changes(Some(b), Some(b)).is_empty(), "a state equals itself");
+        assert!(
+            diff::changes(Some(b), Some(b)).is_empty(),
+            "a state equals itself"
+        );
     }
     let changes = diff::changes(before.as_ref(), after.as_ref());
     for c in &changes {
@@ -104,9 +119,15 @@ fuzz_target!(|input: Input| {
     let mut patched = before.clone();
     for c in &changes {
         if let Some(old) = &c.old {
-            let held = patched.pointer(&c.path).or_else(|| (c.path.is_empty()).then_some(&patched));
+            let held = patched
+                .pointer(&c.path)
+                .or_else(|| (c.path.is_empty()).then_some(&patched));
             let held = held.unwrap_or_else(|| panic!("{}: no value before the change", c.path));
-            assert!(diff::equal(held, old), "{}: old is what before held", c.path);
+            assert!(
+                diff::equal(held, old),
+                "{}: old is what before held",
+                c.path
+            );
         }
         let op = match c.op {
             ChangeOp::Add => json!({"op": "add", "path": c.path, "value": c.new}),

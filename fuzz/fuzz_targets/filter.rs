@@ -23,7 +23,12 @@ impl Clock for Fixed {
     }
 }
 
-const ACTIONS: &[&str] = &["user.updated", "user.login_failed", "team.created", "export.users"];
+const ACTIONS: &[&str] = &[
+    "user.updated",
+    "user.login_failed",
+    "team.created",
+    "export.users",
+];
 
 /// 60 events of tenant `acme` and 7 of `beta`, over four actions, five
 /// actors and November 2026.
@@ -35,7 +40,12 @@ fn log() -> &'static Mutex<MemoryStore> {
             .map(|i| EventInput {
                 tenant: if i < 60 { "acme" } else { "beta" }.into(),
                 action: ACTIONS[i % ACTIONS.len()].into(),
-                actor: Actor { id: format!("u_{}", i % 5), name: None, email: None, kind: ActorKind::User },
+                actor: Actor {
+                    id: format!("u_{}", i % 5),
+                    name: None,
+                    email: None,
+                    kind: ActorKind::User,
+                },
                 targets: vec![],
                 outcome: Outcome::Success,
                 failure_reason: None,
@@ -58,9 +68,22 @@ enum Text {
 }
 
 const TEXTS: &[&str] = &[
-    "acme", "beta", "u_1", "u_3", "user.updated", "user.*", "team.*", "export.users", "*",
-    "2026-11-10", "2026-11-20", "2026-11-05T12:00:00Z", "2026-11-15T00:00:00+05:30",
-    "c1.30.00000000", "c1.18446744073709551615.ffffffff", "",
+    "acme",
+    "beta",
+    "u_1",
+    "u_3",
+    "user.updated",
+    "user.*",
+    "team.*",
+    "export.users",
+    "*",
+    "2026-11-10",
+    "2026-11-20",
+    "2026-11-05T12:00:00Z",
+    "2026-11-15T00:00:00+05:30",
+    "c1.30.00000000",
+    "c1.18446744073709551615.ffffffff",
+    "",
 ];
 
 impl Text {
@@ -93,16 +116,28 @@ fuzz_target!(|input: Input| {
         action: input.action.as_ref().map(Text::text),
         ..Filter::default()
     };
-    let order = if input.newest_first { Order::NewestFirst } else { Order::OldestFirst };
+    let order = if input.newest_first {
+        Order::NewestFirst
+    } else {
+        Order::OldestFirst
+    };
     let mut request = PageRequest {
         filter: filter.clone(),
         order,
         limit: u32::from(input.limit),
         cursor: input.cursor.as_ref().map(Text::text),
     };
-    let mut store = log().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let since = filter.since.as_deref().and_then(|t| time::parse_bound(t).ok());
-    let until = filter.until.as_deref().and_then(|t| time::parse_bound(t).ok());
+    let mut store = log()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let since = filter
+        .since
+        .as_deref()
+        .and_then(|t| time::parse_bound(t).ok());
+    let until = filter
+        .until
+        .as_deref()
+        .and_then(|t| time::parse_bound(t).ok());
     let mut last_seq: Option<u64> = None;
     for _page in 0..100 {
         let page = match query(&mut *store, &request) {
@@ -119,13 +154,20 @@ fuzz_target!(|input: Input| {
             if let Some(a) = &filter.actor_id {
                 assert_eq!(&e.actor.id, a);
             }
-            match filter.action.as_deref().map(|a| a.strip_suffix(".*").ok_or(a)) {
+            match filter
+                .action
+                .as_deref()
+                .map(|a| a.strip_suffix(".*").ok_or(a))
+            {
                 None => {}
                 Some(Ok(entity)) => assert!(e.action.starts_with(&format!("{entity}."))),
                 Some(Err(exact)) => assert_eq!(e.action, exact),
             }
             let at = time::parse(&e.occurred_at).expect("stored times parse");
-            assert!(since.is_none_or(|s| at >= s) && until.is_none_or(|u| at < u), "time bounds");
+            assert!(
+                since.is_none_or(|s| at >= s) && until.is_none_or(|u| at < u),
+                "time bounds"
+            );
             if let Some(prev) = last_seq {
                 match order {
                     Order::NewestFirst => assert!(e.seq < prev, "newest first, no repeats"),

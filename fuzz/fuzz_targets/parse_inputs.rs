@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(inputs) = codec::parse_inputs(text, Some("fuzz")) else {
         return;
     };
-    assert!(!inputs.is_empty(), "parse_inputs returned no events without an error");
+    assert!(
+        !inputs.is_empty(),
+        "parse_inputs returned no events without an error"
+    );
     let mut store = MemoryStore::default();
     let Ok(events) = append::append_batch(&mut store, &mut Fixed, inputs.clone()) else {
         return;
@@ -46,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
         *seq += 1;
         assert_eq!(event.seq, *seq, "gap-free seq per tenant");
         let line = codec::to_json(event).expect("a stored event encodes");
-        assert!(!line.contains('\n') && !line.contains('\r'), "one line: {line}");
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "one line: {line}"
+        );
         serde_json::from_str::<serde_json::Value>(&line).expect("to_json gives valid JSON");
     }
 
@@ -76,7 +82,11 @@ fuzz_target!(|data: &[u8]| {
                 codec::to_json(returned).expect("encodes"),
                 "the body decodes to the returned event"
             );
-            assert_eq!(append::body(&decoded).expect("re-encodes"), row.body, "canonical form is stable");
+            assert_eq!(
+                append::body(&decoded).expect("re-encodes"),
+                row.body,
+                "canonical form is stable"
+            );
         }
     }
 });

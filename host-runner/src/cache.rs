@@ -1,11 +1,11 @@
 //! The compiled-code cache: Cranelift's output for the component, kept on
 //! disk so that a second start does not compile again.
 //!
-//! Entries are named by SHA-256 over the component's bytes and the engine's
+//! Entries are named by BLAKE3 over the component's bytes and the engine's
 //! compatibility hash (wasmtime version, compiler settings, CPU features), so
 //! a new component or a new engine configuration never reads a stale entry.
-//! Each entry carries, in a sidecar file, the SHA-256 of its name and its
-//! bytes, checked before wasmtime reads them: a truncated or corrupted file,
+//! Each entry carries, in a sidecar file, the BLAKE3 hash of its name and
+//! its bytes, checked before wasmtime reads them: a truncated or corrupted file,
 //! or another entry's file copied under this name, is recompiled instead of
 //! loaded, and an entry that wasmtime itself refuses (written by
 //! another wasmtime or for other CPU features) is recompiled and replaced.
@@ -13,7 +13,6 @@
 //! concurrent starts, in one process or several, never see half a file.
 
 use crate::error::HostError;
-use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
@@ -31,26 +30,26 @@ pub fn default_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache").join("audit-host"))
 }
 
-/// Feeds `Hash` output into SHA-256, for a key that is stable across runs
+/// Feeds `Hash` output into BLAKE3, for a key that is stable across runs
 /// (std's hashers are not).
-struct Sha256Hasher(Sha256);
+struct Blake3Hasher(blake3::Hasher);
 
-impl Hasher for Sha256Hasher {
+impl Hasher for Blake3Hasher {
     fn write(&mut self, bytes: &[u8]) {
         self.0.update(bytes);
     }
     fn finish(&self) -> u64 {
-        0 // only the SHA-256 state is used
+        0 // only the BLAKE3 state is used
     }
 }
 
 /// The cache key of `component` for `engine`.
 pub fn key(engine: &Engine, component: &[u8]) -> String {
-    let mut h = Sha256Hasher(Sha256::new());
-    h.write(b"audit-host compiled component v1\0");
-    h.write(&Sha256::digest(component));
+    let mut h = Blake3Hasher(blake3::Hasher::new());
+    h.write(b"audit-host compiled component v2\0");
+    h.write(blake3::hash(component).as_bytes());
     engine.precompile_compatibility_hash().hash(&mut h);
-    hex(&h.0.finalize())
+    h.0.finalize().to_hex().to_string()
 }
 
 /// Where a runtime's compiled code came from.
@@ -96,7 +95,7 @@ pub fn load_or_compile(
     };
     let key = key(engine, component);
     let artifact = dir.join(format!("{key}.cwasm"));
-    let sum = dir.join(format!("{key}.sha256"));
+    let sum = dir.join(format!("{key}.blake3"));
     let why = match load(engine, &key, &artifact, &sum) {
         Ok(loaded) => return Ok((loaded, CacheStatus::Hit)),
         Err(why) => why,
@@ -127,8 +126,8 @@ fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Component, HostError> {
     // SAFETY: wasmtime requires that the bytes were produced by
     // `Engine::precompile_component` of a compatible engine. They were: by
     // this process a moment ago, or read back from a cache entry whose name
-    // covers the engine's compatibility hash and whose SHA-256 (with that
-    // name) matched the sidecar written with it. The cache directory must
+    // covers the engine's compatibility hash and whose BLAKE3 hash (with
+    // that name) matched the sidecar written with it. The cache directory must
     // be as trusted as the program itself: whoever can write both files can
     // make this process run their code. wasmtime also checks its own header and
     // version before using them.
@@ -149,13 +148,13 @@ fn store(
     write_atomically(dir, sum, checksum(key, compiled).as_bytes())
 }
 
-/// What the sidecar holds: SHA-256 over the entry's key and its bytes.
-fn checksum(key: &str, compiled: &[u8]) -> String {
-    let mut h = Sha256::new();
+/// What the sidecar holds: BLAKE3 over the entry's key and its bytes.
+pub fn checksum(key: &str, compiled: &[u8]) -> String {
+    let mut h = blake3::Hasher::new();
     h.update(key.as_bytes());
     h.update(b"\0");
     h.update(compiled);
-    hex(&h.finalize())
+    h.finalize().to_hex().to_string()
 }
 
 /// Writes a temporary file with a unique name (two threads or processes
@@ -167,8 +166,4 @@ fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

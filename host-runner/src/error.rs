@@ -33,6 +33,11 @@ pub enum HostError {
         /// retries would store them again.
         stored_rows: usize,
     },
+    /// Every instance slot is taken: more sessions hold an instance at
+    /// once than [`Options::max_instances`](crate::Options::max_instances).
+    /// Nothing was called; the call can be retried once a session ends.
+    #[error("too many audit sessions at once: {0}")]
+    Exhausted(String),
     /// The component could not be loaded, compiled or instantiated.
     #[error("loading the audit component: {0}")]
     Load(String),

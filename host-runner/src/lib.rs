@@ -29,6 +29,7 @@ pub mod bindings;
 pub mod boundary;
 pub mod cache;
 pub mod clock;
+pub mod engine;
 pub mod error;
 pub mod runtime;
 pub mod session;

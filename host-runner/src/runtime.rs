@@ -5,21 +5,18 @@
 use crate::bindings::AuditPre;
 use crate::cache::{self, CacheStatus};
 use crate::clock::Clock;
+use crate::engine::{self, Allocation, EPOCH_TICK};
 use crate::error::HostError;
 use crate::session::Session;
 use crate::state::HostState;
 use crate::storage::EventStore;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
+use wasmtime::Engine;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine};
 
 /// The component built by this workspace, embedded in the host.
 pub static COMPONENT: &[u8] = include_bytes!(env!("AUDIT_COMPONENT_WASM"));
-
-/// How often the engine's epoch advances: the granularity of call deadlines.
-const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// The default of [`Options::max_input_bytes`].
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -42,6 +39,13 @@ pub struct Options {
     /// [`HostError::Refused`] instead of filling the guest's memory.
     /// Default 64 MiB, the component's own limit on `parse-inputs` text.
     pub max_input_bytes: usize,
+    /// Instances live at once in the process (the pooling allocator's
+    /// slots; a session holds one from its first call until it is dropped
+    /// or traps). One more fails with [`HostError::Exhausted`]. 0 maps
+    /// memory for each instance instead of pooling. An engine is made per
+    /// distinct value, so every runtime of a process should use the same
+    /// one. Default [`engine::DEFAULT_MAX_INSTANCES`] (256).
+    pub max_instances: u32,
 }
 
 impl Default for Options {
@@ -51,6 +55,7 @@ impl Default for Options {
             call_deadline: Duration::from_secs(30),
             cache_dir: cache::default_dir(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            max_instances: engine::DEFAULT_MAX_INSTANCES,
         }
     }
 }
@@ -63,6 +68,7 @@ pub struct Runtime {
     pre: AuditPre<HostState>,
     options: Options,
     cache_status: CacheStatus,
+    allocation: Allocation,
 }
 
 impl Runtime {
@@ -73,19 +79,17 @@ impl Runtime {
 
     /// Another build of the component (a plugin developer's, a test fixture).
     pub fn with_component(component: &[u8], options: Options) -> Result<Self, HostError> {
-        let engine = shared_engine()?;
+        let (engine, allocation) = engine::shared(options.max_instances)?;
         let (component, cache_status) =
             cache::load_or_compile(&engine, component, options.cache_dir.as_deref())?;
-        let mut linker = Linker::<HostState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
-        crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
-            .map_err(load_error)?;
+        let linker = linker(&engine)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(load_error)?;
         let pre = AuditPre::new(instance_pre).map_err(load_error)?;
         Ok(Runtime {
             pre,
             options,
             cache_status,
+            allocation,
         })
     }
 
@@ -105,6 +109,11 @@ impl Runtime {
         &self.cache_status
     }
 
+    /// How the engine allocates instances.
+    pub fn allocation(&self) -> Allocation {
+        self.allocation
+    }
+
     /// The engine: the same one for every runtime of the process.
     pub fn engine(&self) -> &Engine {
         self.pre.engine()
@@ -116,51 +125,16 @@ impl Runtime {
     }
 }
 
-/// The process's one engine, made at first use with its epoch ticker.
-///
-/// wasmtime's engine is thread-safe and meant to be shared: its compiled
-/// code, type registry and the ticker's epoch serve every runtime, so two
-/// components (or the same one loaded twice) cost one engine and one ticker
-/// thread, and a `Store` of one runtime never waits for another's.
-fn shared_engine() -> Result<Engine, HostError> {
-    static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
-    ENGINE
-        .get_or_init(|| {
-            let engine = engine().map_err(|e| format!("{e:#}"))?;
-            start_epoch_ticker(&engine);
-            Ok(engine)
-        })
-        .clone()
-        .map_err(HostError::Load)
-}
-
-/// The engine configuration: the component model, Cranelift tuned for
-/// speed, and epoch interruption for call deadlines (see the README's
-/// "Limits": a deadline in time is what a host product cares about, and
-/// epoch checks cost less than fuel).
-fn engine() -> wasmtime::Result<Engine> {
-    let mut config = Config::new();
-    config.wasm_component_model(true);
-    config.cranelift_opt_level(wasmtime::OptLevel::Speed);
-    config.epoch_interruption(true);
-    Engine::new(&config)
-}
-
-/// Advances the engine's epoch every tick, for as long as the engine lives
-/// (the shared engine lives as long as the process).
-fn start_epoch_ticker(engine: &Engine) {
-    let weak = engine.weak();
-    let spawned = std::thread::Builder::new()
-        .name("audit-epoch".into())
-        .spawn(move || {
-            while let Some(engine) = weak.upgrade() {
-                engine.increment_epoch();
-                drop(engine);
-                std::thread::sleep(EPOCH_TICK);
-            }
-        });
-    // Without the ticker, deadlines never fire; calls still work.
-    drop(spawned);
+/// A linker with the component's imports: the host's store and clock and
+/// the (locked-down) WASI interfaces. [`Runtime`] uses it on the shared
+/// engine; it is public for hosts and benchmarks that configure an engine
+/// of their own.
+pub fn linker(engine: &Engine) -> Result<Linker<HostState>, HostError> {
+    let mut linker = Linker::<HostState>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
+    crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+        .map_err(load_error)?;
+    Ok(linker)
 }
 
 fn load_error(e: wasmtime::Error) -> HostError {

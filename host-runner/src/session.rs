@@ -162,6 +162,11 @@ impl Session {
                 Err(e) => {
                     let state = store.into_data();
                     self.idle = Some((state.storage, state.clock));
+                    if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+                        .is_some()
+                    {
+                        return Err(HostError::Exhausted(format!("{e:#}")));
+                    }
                     return Err(HostError::Load(format!("instantiating: {e:#}")));
                 }
             }

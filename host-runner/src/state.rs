@@ -16,7 +16,8 @@ const STDERR_CAPTURE_BYTES: usize = 16 * 1024;
 pub struct HostState {
     pub(crate) storage: Box<dyn EventStore>,
     pub(crate) clock: Box<dyn Clock>,
-    pub(crate) limiter: MemoryLimiter,
+    /// The memory limiter, for `Store::limiter`.
+    pub limiter: MemoryLimiter,
     /// Rows the store committed during the current call.
     pub(crate) rows_stored: usize,
     wasi: WasiCtx,
