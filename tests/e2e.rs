@@ -15,3 +15,9 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// Traps on request from the fixture component, limits of the real one.
+mod traps;
+// The compiled-code cache: hits, corrupt, foreign and stale entries.
+mod cache;
+// The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
+mod storage_faults;
