@@ -6,7 +6,7 @@
 //! with a default, so that a tenant that never stored settings behaves as
 //! documented in `docs/settings.md`.
 
-use crate::append::{append_one, store_error};
+use crate::append::{append_own, store_error};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
 use crate::store::{Clock, Store};
@@ -17,7 +17,11 @@ use serde::{Deserialize, Serialize};
 /// their defaults; unknown members are refused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct TenantSettings {}
+pub struct TenantSettings {
+    /// How long events are kept, and the floor below which nothing may be
+    /// purged (`retention.rs`).
+    pub retention: crate::retention::Retention,
+}
 
 /// Parses a settings document; errors name the member (`settings.x`).
 pub fn parse(text: &str) -> Result<TenantSettings> {
@@ -42,6 +46,10 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
             None => message,
         };
         Error::invalid(field, reason)
+    })
+    .and_then(|settings: TenantSettings| {
+        crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+        Ok(settings)
     })
 }
 
@@ -78,6 +86,8 @@ pub fn put(
 ) -> Result<Event> {
     let new = parse(text)?;
     let old = load(store, tenant)?;
+    crate::retention::check_change(&old.retention, &new.retention)
+        .map_err(|e| e.within("settings"))?;
     let (old_json, new_json) = (to_json(&old)?, to_json(&new)?);
     let input = EventInput {
         tenant: tenant.to_string(),
@@ -96,7 +106,7 @@ pub fn put(
         after: Some(new_json.clone()),
         metadata: None,
     };
-    let event = append_one(store, clock, input)?;
+    let event = append_own(store, clock, input)?;
     store.put_settings(tenant, &new_json).map_err(store_error)?;
     Ok(event)
 }
@@ -128,7 +138,10 @@ mod tests {
     fn defaults_when_nothing_is_stored() {
         let mut s = MemoryStore::default();
         assert_eq!(load(&mut s, "acme").unwrap(), TenantSettings::default());
-        assert_eq!(to_json(&TenantSettings::default()).unwrap(), "{}");
+        assert_eq!(
+            to_json(&TenantSettings::default()).unwrap(),
+            r#"{"retention":{"days":90,"minimum_days":30}}"#
+        );
     }
 
     #[test]
@@ -147,13 +160,13 @@ mod tests {
             &mut s,
             &mut Fixed,
             "acme",
-            r#"{"retention": 5}"#,
+            r#"{"retension": 5}"#,
             operator(),
         )
         .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("settings.retention: unknown setting"),
+                .starts_with("settings.retension: unknown setting"),
             "{e}"
         );
         assert_eq!(s.head("acme").unwrap(), None);
