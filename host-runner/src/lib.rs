@@ -29,6 +29,7 @@ pub mod bindings;
 pub mod cache;
 pub mod clock;
 pub mod error;
+pub mod integrity;
 pub mod runtime;
 pub mod session;
 pub mod state;
