@@ -15,3 +15,11 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// Tamper evidence: each mutation of a real store or export and its verdict;
+// signed checkpoints and keys.
+mod tamper;
+// Retention: purge, its anchor, the floor, and verify afterwards.
+mod retention;
+// Integrity at scale: two processes appending at once, and the same hashes
+// from the component and the native build.
+mod integrity;
