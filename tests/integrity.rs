@@ -25,13 +25,22 @@ fn two_processes_times_ten_thousand_appends_never_fork_or_reuse_a_seq() {
             .map(|i| format!("{{\"tenant\":\"acme\",\"action\":\"user.updated\",\"actor\":{{\"id\":\"{who}-{i}\",\"kind\":\"user\"}},\"outcome\":\"success\"}}\n"))
             .collect()
     };
-    let inputs = [write(&dir, "a.jsonl", &events("a")), write(&dir, "b.jsonl", &events("b"))];
+    let inputs = [
+        write(&dir, "a.jsonl", &events("a")),
+        write(&dir, "b.jsonl", &events("b")),
+    ];
     // One event per transaction, so that the two really interleave.
     let children: Vec<_> = inputs
         .iter()
         .map(|input| {
             audit_host(dir.path())
-                .args(["--store", path.to_str().unwrap(), "append", "--batch-size", "1"])
+                .args([
+                    "--store",
+                    path.to_str().unwrap(),
+                    "append",
+                    "--batch-size",
+                    "1",
+                ])
                 .arg(input)
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
@@ -42,24 +51,42 @@ fn two_processes_times_ten_thousand_appends_never_fork_or_reuse_a_seq() {
     let mut seqs_by_process = Vec::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let seqs: Vec<u64> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["seq"].as_u64().unwrap())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["seq"]
+                    .as_u64()
+                    .unwrap()
+            })
             .collect();
         assert_eq!(seqs.len(), PER_PROCESS);
-        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "each process's events keep their order");
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "each process's events keep their order"
+        );
         seqs_by_process.push(seqs);
     }
     let mut all: Vec<u64> = seqs_by_process.concat();
     all.sort_unstable();
-    assert_eq!(all, (1..=2 * PER_PROCESS as u64).collect::<Vec<_>>(), "no seq reused, none skipped");
+    assert_eq!(
+        all,
+        (1..=2 * PER_PROCESS as u64).collect::<Vec<_>>(),
+        "no seq reused, none skipped"
+    );
     let interleavings = {
         let a = &seqs_by_process[0];
         a.windows(2).filter(|w| w[1] != w[0] + 1).count()
     };
-    assert!(interleavings > 0, "the two processes did append at the same time");
+    assert!(
+        interleavings > 0,
+        "the two processes did append at the same time"
+    );
     let report = session(&path).verify("acme", &[], &[]).unwrap();
     assert!(intact(&report), "{:?}", report.findings);
     assert_eq!(report.events, 2 * PER_PROCESS as u64);
@@ -95,7 +122,9 @@ fn the_component_and_the_native_build_give_the_same_bytes_and_hashes() {
     let stored = raw_rows(&path, "acme");
 
     // The same engine built natively, with the same clock.
-    let start = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
+    let start = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
     let mut store = audit_component::store::MemoryStore::default();
     let mut clock = Stepping(start);
     let native_inputs = audit_component::codec::parse_inputs(TRICKY, None).unwrap();
@@ -122,7 +151,10 @@ fn the_component_and_the_native_build_give_the_same_bytes_and_hashes() {
     for (event, (_, _, hash, body)) in events.iter().zip(&stored) {
         let line = s.to_json(event).unwrap();
         let mut value: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(value.as_object_mut().unwrap().remove("hash").unwrap(), hash.as_str());
+        assert_eq!(
+            value.as_object_mut().unwrap().remove("hash").unwrap(),
+            hash.as_str()
+        );
         let recomputed = audit_component::canonical::to_string(&value);
         assert_eq!(&recomputed, body);
         assert_eq!(&audit_component::chain::hash(&recomputed), hash);

@@ -66,7 +66,10 @@ fn purge_deletes_the_old_prefix_anchors_it_and_verify_stays_intact() {
 
     let r = s.verify("acme", &[], &[]).unwrap();
     assert!(intact(&r), "{:?}", r.findings);
-    assert_eq!((r.first_seq, r.last_seq, r.purged_through), (Some(6), Some(9), Some(5)));
+    assert_eq!(
+        (r.first_seq, r.last_seq, r.purged_through),
+        (Some(6), Some(9), Some(5))
+    );
 
     // Nothing more is old enough.
     let again = s.purge("acme", &retention_job()).unwrap();
@@ -116,7 +119,13 @@ fn purge_refuses_a_tampered_chain_and_deletes_nothing() {
 
     let cmd = audit_host(dir.path())
         .env("AUDIT_CLOCK", "2026-04-11T00:00:00Z")
-        .args(["--store", path.to_str().unwrap(), "purge", "--tenant", "acme"])
+        .args([
+            "--store",
+            path.to_str().unwrap(),
+            "purge",
+            "--tenant",
+            "acme",
+        ])
         .output()
         .unwrap();
     assert_eq!(cmd.status.code(), Some(3));

@@ -50,7 +50,9 @@ impl Fixture {
     }
 
     fn verify(&self) -> VerifyReport {
-        session(&self.path).verify("acme", &[], &[]).expect("verify")
+        session(&self.path)
+            .verify("acme", &[], &[])
+            .expect("verify")
     }
 
     fn verify_signed(&self) -> VerifyReport {
@@ -67,9 +69,13 @@ impl Fixture {
 fn forge(path: &Path, from: u64, edit: impl Fn(&mut serde_json::Value)) {
     let conn = Connection::open(path).expect("open");
     let rows: Vec<(u64, String)> = conn
-        .prepare("SELECT seq, body FROM audit_events WHERE tenant = 'acme' AND seq >= ?1 ORDER BY seq")
+        .prepare(
+            "SELECT seq, body FROM audit_events WHERE tenant = 'acme' AND seq >= ?1 ORDER BY seq",
+        )
         .unwrap()
-        .query_map([from as i64], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+        .query_map([from as i64], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -258,7 +264,11 @@ fn a_checkpoint_signed_by_another_key_or_edited_is_a_bad_signature() {
     let theirs = theirs.unwrap();
     let mine = f.key.public_key_pem().unwrap();
     let r = session(&f.path)
-        .verify("acme", std::slice::from_ref(&theirs), std::slice::from_ref(&mine))
+        .verify(
+            "acme",
+            std::slice::from_ref(&theirs),
+            std::slice::from_ref(&mine),
+        )
         .unwrap();
     assert_eq!(findings(&r), [("bad-signature", 10, None)]);
     assert!(r.findings[0].detail.contains("unknown key"));
@@ -340,7 +350,10 @@ fn an_export_carries_its_proof_and_edits_to_it_are_caught() {
 
     let mut removed = lines.clone();
     removed.remove(4);
-    assert_eq!(findings(&verify_export(&f, &removed)), [("missing", 5, Some(5))]);
+    assert_eq!(
+        findings(&verify_export(&f, &removed)),
+        [("missing", 5, Some(5))]
+    );
 
     let mut first_removed = lines.clone();
     first_removed.remove(0);
@@ -358,7 +371,10 @@ fn an_export_carries_its_proof_and_edits_to_it_are_caught() {
 
     let mut edited = lines.clone();
     edited[4] = edited[4].replace("Ana Admin", "Ana Admim");
-    assert_eq!(findings(&verify_export(&f, &edited)), [("modified", 5, None)]);
+    assert_eq!(
+        findings(&verify_export(&f, &edited)),
+        [("modified", 5, None)]
+    );
 
     let mut swapped = lines.clone();
     swapped.swap(3, 4);
@@ -391,7 +407,10 @@ fn an_export_carries_its_proof_and_edits_to_it_are_caught() {
         v["hash"] = prev.clone().into();
         *line = canonical::to_string(&v);
     }
-    assert_eq!(findings(&verify_export(&f, &forged)), [("forged", 10, None)]);
+    assert_eq!(
+        findings(&verify_export(&f, &forged)),
+        [("forged", 10, None)]
+    );
 
     // Another key's public half: the proof's signature does not verify.
     let other = SigningKey::generate().unwrap().public_key_pem().unwrap();
@@ -404,7 +423,11 @@ fn an_export_carries_its_proof_and_edits_to_it_are_caught() {
     // Without its proof an export cannot be verified at all.
     let public = f.key.public_key_pem().unwrap();
     let e = session(&f.path)
-        .verify_export(ExportFormat::Jsonl, lines[..10].join("\n").as_bytes(), &[public])
+        .verify_export(
+            ExportFormat::Jsonl,
+            lines[..10].join("\n").as_bytes(),
+            &[public],
+        )
         .unwrap_err();
     assert!(e.to_string().starts_with("export: carries no proof"), "{e}");
 }
@@ -450,7 +473,10 @@ fn the_cli_prints_one_line_per_finding_and_exits_3() {
         cp.to_str().unwrap(),
     ]));
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: --checkpoint: needs --public-key"), "{err}");
+    assert!(
+        err.starts_with("error: --checkpoint: needs --public-key"),
+        "{err}"
+    );
     let junk = write(&dir, "junk.json", "{\"checkpoint\": 5}");
     let key = write(&dir, "k.pub", &f.key.public_key_pem().unwrap());
     let (code, err) = run_err(audit_host(dir.path()).args([
@@ -465,7 +491,10 @@ fn the_cli_prints_one_line_per_finding_and_exits_3() {
         key.to_str().unwrap(),
     ]));
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: checkpoints[0].checkpoint: not a checkpoint document"), "{err}");
+    assert!(
+        err.starts_with("error: checkpoints[0].checkpoint: not a checkpoint document"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -151,7 +151,10 @@ pub fn parse_document(text: &str) -> Result<Document> {
     let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        Error::invalid(path, "not a checkpoint document: {\"checkpoint\", \"key_id\", \"signature\"}")
+        Error::invalid(
+            path,
+            "not a checkpoint document: {\"checkpoint\", \"key_id\", \"signature\"}",
+        )
     })?;
     document.checkpoint.validate()?;
     Ok(document)

@@ -177,9 +177,8 @@ impl CsvRecords {
         let mut fields = Vec::with_capacity(self.ends_len);
         let mut start = 0;
         for &end in &self.ends[..self.ends_len] {
-            let field = std::str::from_utf8(&bytes[start..end]).map_err(|_| {
-                Error::invalid(format!("record {number}"), "not valid UTF-8")
-            })?;
+            let field = std::str::from_utf8(&bytes[start..end])
+                .map_err(|_| Error::invalid(format!("record {number}"), "not valid UTF-8"))?;
             fields.push(field);
             start = end;
         }
@@ -205,7 +204,9 @@ fn layout(header: &[&str], columns: &dyn Columns) -> Result<Layout> {
             (Some((i, _)), None) => Ok(i),
             (None, _) => Err(Error::invalid(
                 "header",
-                format!("has no {name} column: an export with proof has seq, prev_hash, hash and event"),
+                format!(
+                    "has no {name} column: an export with proof has seq, prev_hash, hash and event"
+                ),
             )),
             (Some(_), Some(_)) => Err(Error::invalid(
                 "header",

@@ -38,4 +38,7 @@ pub mod verify;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
+#[cfg(test)]
+mod integrity_tests;
+
 pub use error::{Error, Result};

@@ -29,28 +29,29 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "settings".to_string()
-        } else {
-            format!("settings.{path}")
-        };
-        let message = e.into_inner().to_string();
-        let reason = match message.strip_prefix("unknown field `") {
-            // serde_path_to_error's path already names the member.
-            Some(rest) => match rest.split_once(", expected ") {
-                Some((_, expected)) => format!("unknown setting; expected {expected}"),
-                None => "unknown setting".to_string(),
-            },
-            None => message,
-        };
-        Error::invalid(field, reason)
-    })
-    .and_then(|settings: TenantSettings| {
-        crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
-        Ok(settings)
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "settings".to_string()
+            } else {
+                format!("settings.{path}")
+            };
+            let message = e.into_inner().to_string();
+            let reason = match message.strip_prefix("unknown field `") {
+                // serde_path_to_error's path already names the member.
+                Some(rest) => match rest.split_once(", expected ") {
+                    Some((_, expected)) => format!("unknown setting; expected {expected}"),
+                    None => "unknown setting".to_string(),
+                },
+                None => message,
+            };
+            Error::invalid(field, reason)
+        })
+        .and_then(|settings: TenantSettings| {
+            crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+            Ok(settings)
+        })
 }
 
 /// The settings as canonical JSON, defaults included.
@@ -150,7 +151,11 @@ mod tests {
         let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
         assert_eq!(event.action, "audit_log.settings_updated");
         assert_eq!(event.seq, 1);
-        assert_eq!(s.get_settings("acme").unwrap().as_deref(), Some("{}"));
+        assert_eq!(
+            s.get_settings("acme").unwrap().as_deref(),
+            Some(r#"{"retention":{"days":90,"minimum_days":30}}"#),
+            "stored in canonical form, defaults filled in"
+        );
     }
 
     #[test]

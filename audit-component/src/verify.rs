@@ -92,7 +92,13 @@ impl fmt::Display for Finding {
             (FindingKind::Missing, Some(last)) if last != self.seq => {
                 write!(f, "missing at seq {}..{}: {}", self.seq, last, self.detail)
             }
-            _ => write!(f, "{} at seq {}: {}", self.kind.as_str(), self.seq, self.detail),
+            _ => write!(
+                f,
+                "{} at seq {}: {}",
+                self.kind.as_str(),
+                self.seq,
+                self.detail
+            ),
         }
     }
 }
@@ -807,7 +813,12 @@ pub(crate) fn open_checkpoints(
         }
         match checkpoint::verify_signature(&document, &keys) {
             Ok(()) => checker.add_checkpoint(document.checkpoint),
-            Err(why) => checker.find(FindingKind::BadSignature, document.checkpoint.seq, None, why),
+            Err(why) => checker.find(
+                FindingKind::BadSignature,
+                document.checkpoint.seq,
+                None,
+                why,
+            ),
         }
     }
     Ok(())

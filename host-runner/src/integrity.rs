@@ -101,11 +101,7 @@ impl Session {
     /// Purges what is older than the tenant's retention period, recorded as
     /// an `audit_log.purged` event by `actor`.
     pub fn purge(&mut self, tenant: &str, actor: &Actor) -> Result<PurgeOutcome, HostError> {
-        self.call(|audit, store| {
-            audit
-                .audit_log_integrity()
-                .call_purge(store, tenant, actor)
-        })
+        self.call(|audit, store| audit.audit_log_integrity().call_purge(store, tenant, actor))
     }
 }
 

@@ -41,10 +41,14 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     let (report, document) = session.checkpoint(&args.tenant, &key)?;
     let Some(document) = document else {
         verify::print_report(&report, None)?;
-        eprintln!("error: no checkpoint: the chain is not intact, and a checkpoint would vouch for it");
+        eprintln!(
+            "error: no checkpoint: the chain is not intact, and a checkpoint would vouch for it"
+        );
         return Ok(verify::status(&report));
     };
-    let through = report.last_seq.context("an intact, non-empty log has a last seq")?;
+    let through = report
+        .last_seq
+        .context("an intact, non-empty log has a last seq")?;
     if let Some(path) = &args.export {
         export(&mut session, &args.tenant, through, &document, path)
             .with_context(|| format!("--export {}", path.display()))?;

@@ -44,7 +44,9 @@ fn write_new(path: &Path, text: &str, private: bool) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = private;
-    let mut file = options.open(path).context("creating (it must not exist yet)")?;
+    let mut file = options
+        .open(path)
+        .context("creating (it must not exist yet)")?;
     file.write_all(text.as_bytes()).context("writing")?;
     file.sync_all().context("writing")?;
     Ok(())

@@ -30,7 +30,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     let outcome = session.purge(&args.tenant, &actor)?;
     if !intact(&outcome.report) {
         verify::print_report(&outcome.report, None)?;
-        eprintln!("error: purge refused: the chain is not intact, and purging would destroy the evidence");
+        eprintln!(
+            "error: purge refused: the chain is not intact, and purging would destroy the evidence"
+        );
         return Ok(verify::status(&outcome.report));
     }
     match (&outcome.event, outcome.through_seq) {

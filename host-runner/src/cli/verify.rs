@@ -31,7 +31,12 @@ pub struct Args {
 
     /// Verify this export file offline instead (JSON Lines or CSV carrying
     /// its proof); the store is not read. Needs --public-key.
-    #[arg(long, value_name = "FILE", conflicts_with = "tenant", requires = "public_key")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "tenant",
+        requires = "public_key"
+    )]
     export: Option<PathBuf>,
 
     /// The export's format [default: from the file name: .csv is CSV, anything else JSON Lines].
@@ -67,7 +72,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
             let format = match args.format {
                 Some(Format::Csv) => ExportFormat::Csv,
                 Some(Format::Jsonl) => ExportFormat::Jsonl,
-                None if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+                None if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+                {
                     ExportFormat::Csv
                 }
                 None => ExportFormat::Jsonl,
@@ -173,8 +181,8 @@ fn read_all(paths: &[PathBuf], flag: &str) -> Result<Vec<String>> {
 }
 
 fn read_export(path: &Path) -> Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("--export {}: reading", path.display()))?;
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("--export {}: reading", path.display()))?;
     let mut bytes = Vec::new();
     file.take(MAX_EXPORT_BYTES + 1)
         .read_to_end(&mut bytes)
