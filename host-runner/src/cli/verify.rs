@@ -140,7 +140,10 @@ fn summary(r: &VerifyReport, export: Option<&Path>) -> String {
         None => format!("tenant {}", render::safe(&r.tenant)),
     };
     let range = match (r.first_seq, r.last_seq) {
-        (Some(first), Some(last)) => format!("{} events (seq {first}..{last})", r.events),
+        (Some(first), Some(last)) => {
+            let s = if r.events == 1 { "" } else { "s" };
+            format!("{} event{s} (seq {first}..{last})", r.events)
+        }
         _ => "no events".to_string(),
     };
     if !intact(r) {
