@@ -294,7 +294,7 @@ mod tests {
         let doc = parse_document(&text).unwrap();
         let (_, mine) = key(7);
         let (_, other) = key(8);
-        let keys = parse_keys(&[mine.clone()]).unwrap();
+        let keys = parse_keys(std::slice::from_ref(&mine)).unwrap();
         assert_eq!(verify_signature(&doc, &keys), Ok(()));
         let others = parse_keys(&[other]).unwrap();
         assert!(
