@@ -21,3 +21,11 @@ mod traps;
 mod cache;
 // The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
 mod storage_faults;
+// Tamper evidence: each mutation of a real store or export and its verdict;
+// signed checkpoints and keys.
+mod tamper;
+// Retention: purge, its anchor, the floor, and verify afterwards.
+mod retention;
+// Integrity at scale: two processes appending at once, and the same hashes
+// from the component and the native build.
+mod integrity;

@@ -14,8 +14,33 @@ use std::collections::BTreeMap;
 /// first, before it gives up.
 const MAX_CONFLICT_RETRIES: usize = 32;
 
+/// The namespace of the log's own events (`audit_log.settings_updated`,
+/// `audit_log.purged`): only the log records them, so that none can be
+/// faked through `append` (a purge anchor, above all).
+pub const RESERVED_PREFIX: &str = "audit_log.";
+
+fn refuse_reserved(input: &EventInput) -> Result<()> {
+    if input.action.starts_with(RESERVED_PREFIX) {
+        return Err(Error::invalid(
+            "action",
+            "audit_log.* actions are recorded by the log itself",
+        ));
+    }
+    Ok(())
+}
+
 /// Records one event.
 pub fn append_one(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    input: EventInput,
+) -> Result<Event> {
+    refuse_reserved(&input)?;
+    append_own(store, clock, input)
+}
+
+/// Records one of the log's own events (any action, `audit_log.*` included).
+pub(crate) fn append_own(
     store: &mut impl Store,
     clock: &mut impl Clock,
     input: EventInput,
@@ -44,7 +69,11 @@ pub fn append_batch(
     let prepared = inputs
         .into_iter()
         .enumerate()
-        .map(|(i, input)| prepare(input).map_err(|e| e.within(&format!("events[{i}]"))))
+        .map(|(i, input)| {
+            refuse_reserved(&input)
+                .and_then(|()| prepare(input))
+                .map_err(|e| e.within(&format!("events[{i}]")))
+        })
         .collect::<Result<Vec<_>>>()?;
     if prepared.is_empty() {
         return Ok(Vec::new());
@@ -58,6 +87,17 @@ fn commit(
     store: &mut impl Store,
     clock: &mut impl Clock,
     prepared: Vec<Prepared>,
+) -> Result<Vec<Event>> {
+    commit_with(store, clock, prepared, |store, rows| store.append(rows))
+}
+
+/// [`commit`] with another final store call: `write` gets the sealed rows
+/// (a purge deletes old rows and appends its anchor in one transaction).
+pub(crate) fn commit_with<S: Store>(
+    store: &mut S,
+    clock: &mut impl Clock,
+    prepared: Vec<Prepared>,
+    mut write: impl FnMut(&mut S, Vec<Row>) -> Result<(), StoreError>,
 ) -> Result<Vec<Event>> {
     let recorded_at = clock.now();
     for _ in 0..MAX_CONFLICT_RETRIES {
@@ -86,7 +126,7 @@ fn commit(
             events.push(event);
             rows.push(row);
         }
-        match store.append(rows) {
+        match write(store, rows) {
             Ok(()) => return Ok(events),
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(store_error(e)),

@@ -17,6 +17,9 @@ use crate::{append, codec, model, query, settings, store};
 use generated::audit::log::{clock as wclock, store as wstore, types as wit};
 use generated::exports::audit::log::{admin as wadmin, codec as wcodec, log as wlog};
 
+// The `integrity` interface's glue.
+mod integrity;
+
 struct Component;
 
 impl wlog::Guest for Component {
@@ -147,6 +150,16 @@ impl store::Store for HostStore {
 
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), store::StoreError> {
         wstore::put_settings(tenant, settings).map_err(store_error)
+    }
+
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: store::Row,
+    ) -> Result<(), store::StoreError> {
+        wstore::purge(tenant, through_seq, expected_count, &row_out(anchor)).map_err(store_error)
     }
 }
 

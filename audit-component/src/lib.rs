@@ -17,20 +17,28 @@
 pub mod append;
 pub mod canonical;
 pub mod chain;
+pub mod checkpoint;
 pub mod classify;
 pub mod codec;
 pub mod diff;
 pub mod error;
+pub mod export_proof;
+pub mod export_proof_csv;
 pub mod ip;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod retention;
 pub mod settings;
 pub mod store;
 pub mod time;
 pub mod validate;
+pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
+
+#[cfg(test)]
+mod integrity_tests;
 
 pub use error::{Error, Result};

@@ -6,7 +6,7 @@
 //! with a default, so that a tenant that never stored settings behaves as
 //! documented in `docs/settings.md`.
 
-use crate::append::{append_one, store_error};
+use crate::append::{append_own, store_error};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
 use crate::store::{Clock, Store};
@@ -17,7 +17,11 @@ use serde::{Deserialize, Serialize};
 /// their defaults; unknown members are refused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct TenantSettings {}
+pub struct TenantSettings {
+    /// How long events are kept, and the floor below which nothing may be
+    /// purged (`retention.rs`).
+    pub retention: crate::retention::Retention,
+}
 
 /// Parses a settings document; errors name the member (`settings.x`).
 pub fn parse(text: &str) -> Result<TenantSettings> {
@@ -25,24 +29,29 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "settings".to_string()
-        } else {
-            format!("settings.{path}")
-        };
-        let message = e.into_inner().to_string();
-        let reason = match message.strip_prefix("unknown field `") {
-            // serde_path_to_error's path already names the member.
-            Some(rest) => match rest.split_once(", expected ") {
-                Some((_, expected)) => format!("unknown setting; expected {expected}"),
-                None => "unknown setting".to_string(),
-            },
-            None => message,
-        };
-        Error::invalid(field, reason)
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "settings".to_string()
+            } else {
+                format!("settings.{path}")
+            };
+            let message = e.into_inner().to_string();
+            let reason = match message.strip_prefix("unknown field `") {
+                // serde_path_to_error's path already names the member.
+                Some(rest) => match rest.split_once(", expected ") {
+                    Some((_, expected)) => format!("unknown setting; expected {expected}"),
+                    None => "unknown setting".to_string(),
+                },
+                None => message,
+            };
+            Error::invalid(field, reason)
+        })
+        .and_then(|settings: TenantSettings| {
+            crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+            Ok(settings)
+        })
 }
 
 /// The settings as canonical JSON, defaults included.
@@ -78,6 +87,8 @@ pub fn put(
 ) -> Result<Event> {
     let new = parse(text)?;
     let old = load(store, tenant)?;
+    crate::retention::check_change(&old.retention, &new.retention)
+        .map_err(|e| e.within("settings"))?;
     let (old_json, new_json) = (to_json(&old)?, to_json(&new)?);
     let input = EventInput {
         tenant: tenant.to_string(),
@@ -96,7 +107,7 @@ pub fn put(
         after: Some(new_json.clone()),
         metadata: None,
     };
-    let event = append_one(store, clock, input)?;
+    let event = append_own(store, clock, input)?;
     store.put_settings(tenant, &new_json).map_err(store_error)?;
     Ok(event)
 }
@@ -128,7 +139,10 @@ mod tests {
     fn defaults_when_nothing_is_stored() {
         let mut s = MemoryStore::default();
         assert_eq!(load(&mut s, "acme").unwrap(), TenantSettings::default());
-        assert_eq!(to_json(&TenantSettings::default()).unwrap(), "{}");
+        assert_eq!(
+            to_json(&TenantSettings::default()).unwrap(),
+            r#"{"retention":{"days":90,"minimum_days":30}}"#
+        );
     }
 
     #[test]
@@ -137,7 +151,11 @@ mod tests {
         let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
         assert_eq!(event.action, "audit_log.settings_updated");
         assert_eq!(event.seq, 1);
-        assert_eq!(s.get_settings("acme").unwrap().as_deref(), Some("{}"));
+        assert_eq!(
+            s.get_settings("acme").unwrap().as_deref(),
+            Some(r#"{"retention":{"days":90,"minimum_days":30}}"#),
+            "stored in canonical form, defaults filled in"
+        );
     }
 
     #[test]
@@ -147,13 +165,13 @@ mod tests {
             &mut s,
             &mut Fixed,
             "acme",
-            r#"{"retention": 5}"#,
+            r#"{"retension": 5}"#,
             operator(),
         )
         .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("settings.retention: unknown setting"),
+                .starts_with("settings.retension: unknown setting"),
             "{e}"
         );
         assert_eq!(s.head("acme").unwrap(), None);

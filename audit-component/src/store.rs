@@ -77,6 +77,20 @@ pub trait Store {
     fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError>;
     /// Replaces the tenant's settings document.
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError>;
+    /// Deletes the tenant's rows with seq up to `through_seq` and appends
+    /// `anchor`, all or nothing: `Conflict` when the anchor does not continue
+    /// the head or when not exactly `expected_count` rows would go. A store
+    /// that cannot purge keeps this default.
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        let _ = (tenant, through_seq, expected_count, anchor);
+        Err(StoreError::Failed("this store cannot purge".into()))
+    }
 }
 
 /// A source of the current time.
@@ -167,6 +181,30 @@ impl Store for MemoryStore {
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
         self.settings
             .insert(tenant.to_string(), settings.to_string());
+        Ok(())
+    }
+
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        let rows = self.tenants.entry(tenant.to_string()).or_default();
+        let (seq, hash) = rows
+            .last()
+            .map_or((0, crate::chain::GENESIS), |r| (r.seq, r.hash.as_str()));
+        let doomed = rows.iter().filter(|r| r.seq <= through_seq).count() as u64;
+        if anchor.tenant != tenant
+            || anchor.seq != seq + 1
+            || anchor.prev_hash != hash
+            || doomed != expected_count
+        {
+            return Err(StoreError::Conflict);
+        }
+        rows.retain(|r| r.seq > through_seq);
+        rows.push(anchor);
         Ok(())
     }
 }

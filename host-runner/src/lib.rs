@@ -31,6 +31,7 @@ pub mod cache;
 pub mod clock;
 pub mod engine;
 pub mod error;
+pub mod integrity;
 pub mod runtime;
 pub mod session;
 pub mod state;

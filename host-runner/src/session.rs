@@ -144,7 +144,7 @@ impl Session {
         self.idle.take().map(|(storage, _)| storage)
     }
 
-    fn call<R>(
+    pub(crate) fn call<R>(
         &mut self,
         f: impl FnOnce(
             &Audit,

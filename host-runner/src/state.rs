@@ -124,6 +124,17 @@ impl bindings::audit::log::store::Host for HostState {
     fn put_settings(&mut self, tenant: String, settings: String) -> Result<(), StoreError> {
         self.storage.put_settings(&tenant, &settings)
     }
+
+    fn purge(
+        &mut self,
+        tenant: String,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        self.storage
+            .purge(&tenant, through_seq, expected_count, anchor)
+    }
 }
 
 impl bindings::audit::log::clock::Host for HostState {

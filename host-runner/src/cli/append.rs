@@ -15,6 +15,11 @@ pub struct Args {
     /// The tenant of events that name none.
     #[arg(long, value_name = "TENANT")]
     tenant: Option<String>,
+
+    /// Record the events in batches of at most N, each all or nothing and
+    /// printed once stored [default: all of them in one batch].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    batch_size: Option<u32>,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
@@ -24,11 +29,14 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     // The library refuses text over the limit or not UTF-8 before it
     // reaches the component.
     let inputs = session.parse_input_bytes(&bytes, args.tenant.as_deref())?;
-    let stored = session.append_batch(&inputs)?;
+    let batch = args.batch_size.map_or(inputs.len().max(1), |n| n as usize);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for event in &stored {
-        writeln!(out, "{}", session.to_json(event)?)?;
+    for chunk in inputs.chunks(batch) {
+        let stored = session.append_batch(chunk)?;
+        for event in &stored {
+            writeln!(out, "{}", session.to_json(event)?)?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -2,10 +2,14 @@
 //! its own module and only turns arguments into calls of the host library.
 
 mod append;
+mod checkpoint;
 mod demo;
+mod keygen;
+mod purge;
 mod query;
 mod render;
 mod settings;
+mod verify;
 
 use anyhow::{Context as _, Result};
 use audit_host::{
@@ -90,6 +94,18 @@ enum Command {
     /// Run the quality-management scenario of the seed product (logins,
     /// a profile edit, a team and a role change, an export) and show the log.
     Demo(demo::Args),
+    /// Check a tenant's hash chain (or an export file, offline): one line
+    /// per finding, then a summary. Exit status 0 only when intact, 3 when
+    /// tampering was found.
+    Verify(verify::Args),
+    /// Verify a tenant's chain, then sign a checkpoint of its head with the
+    /// host's Ed25519 key (optionally with a verifiable export).
+    Checkpoint(checkpoint::Args),
+    /// Make a new Ed25519 key pair for signing checkpoints.
+    Keygen(keygen::Args),
+    /// Delete a tenant's events older than its retention period, recorded in
+    /// its log as an audit_log.purged event that keeps the chain verifiable.
+    Purge(purge::Args),
 }
 
 /// Runs the program; exit status 0 on success, 1 on failure (one line on
@@ -112,6 +128,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Query(args) => query::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Settings(args) => settings::run(&cli, args),
+        Command::Verify(args) => verify::run(&cli, args),
+        Command::Checkpoint(args) => checkpoint::run(&cli, args),
+        Command::Keygen(args) => keygen::run(&cli, args),
+        Command::Purge(args) => purge::run(&cli, args),
     }
 }
 

@@ -92,4 +92,28 @@ impl EventStore for MemoryStore {
             .insert(tenant.to_string(), settings.to_string());
         Ok(())
     }
+
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        let rows = self.tenants.entry(tenant.to_string()).or_default();
+        let (seq, hash) = rows
+            .last()
+            .map_or((0, GENESIS), |r| (r.seq, r.hash.as_str()));
+        let doomed = rows.iter().filter(|r| r.seq <= through_seq).count() as u64;
+        if anchor.tenant != tenant
+            || anchor.seq != seq + 1
+            || anchor.prev_hash != hash
+            || doomed != expected_count
+        {
+            return Err(StoreError::Conflict);
+        }
+        rows.retain(|r| r.seq > through_seq);
+        rows.push(anchor);
+        Ok(())
+    }
 }

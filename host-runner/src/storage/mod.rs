@@ -28,6 +28,20 @@ pub trait EventStore: Send {
     fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError>;
     /// Replaces the tenant's settings document.
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError>;
+    /// Deletes the tenant's rows up to `through_seq` and appends `anchor`, in
+    /// one transaction; [`StoreError::Conflict`] when the anchor does not
+    /// continue the head or not exactly `expected_count` rows would go. A
+    /// store that cannot purge keeps this default.
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        let _ = (tenant, through_seq, expected_count, anchor);
+        Err(StoreError::Failed("this store cannot purge".into()))
+    }
 }
 
 /// The genesis `prev-hash`: 64 zeros.

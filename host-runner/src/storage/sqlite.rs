@@ -108,6 +108,13 @@ impl SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(store_error)?;
+        Self::insert_rows(&tx, rows)?;
+        tx.commit().map_err(store_error)
+    }
+
+    /// Inside `tx`: checks each tenant's head, inserts the rows, moves the
+    /// heads (shared by append and purge, which appends its anchor).
+    fn insert_rows(tx: &rusqlite::Transaction<'_>, rows: &[Row]) -> Result<(), StoreError> {
         let mut heads: HashMap<&str, (u64, String)> = HashMap::new();
         {
             let mut read_head = tx
@@ -160,6 +167,35 @@ impl SqliteStore {
                     .map_err(store_error)?;
             }
         }
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    fn purge_in_transaction(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: &Row,
+    ) -> Result<(), StoreError> {
+        let through = i64::try_from(through_seq)
+            .map_err(|_| StoreError::Failed("seq out of range".into()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(store_error)?;
+        let deleted = tx
+            .execute(
+                "DELETE FROM audit_events WHERE tenant = ?1 AND seq <= ?2",
+                params![tenant, through],
+            )
+            .map_err(store_error)?;
+        if anchor.tenant != tenant || deleted as u64 != expected_count {
+            return Err(StoreError::Conflict);
+        }
+        // The anchor is appended under the same rules as any row.
+        Self::insert_rows(&tx, std::slice::from_ref(anchor))?;
         tx.commit().map_err(store_error)
     }
 }
@@ -240,6 +276,18 @@ impl EventStore for SqliteStore {
         stmt.query_row([tenant], |r| r.get(0))
             .optional()
             .map_err(store_error)
+    }
+
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        // Dropping the transaction on any error rolls it back: the rows are
+        // deleted exactly when their anchor is stored.
+        self.purge_in_transaction(tenant, through_seq, expected_count, &anchor)
     }
 
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {

@@ -29,7 +29,7 @@ mod generated {
 
 use generated::audit::log::store as wstore;
 use generated::audit::log::types as wit;
-use generated::exports::audit::log::{admin, codec, log};
+use generated::exports::audit::log::{admin, codec, integrity, log};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -134,6 +134,46 @@ impl admin::Guest for Fixture {
     }
 
     fn put_settings(_: String, _: String, _: wit::Actor) -> Result<wit::Event, wit::Error> {
+        refuse()
+    }
+}
+
+impl integrity::Guest for Fixture {
+    fn verify(
+        _: String,
+        _: Vec<String>,
+        _: Vec<String>,
+    ) -> Result<integrity::VerifyReport, wit::Error> {
+        refuse()
+    }
+
+    fn prepare_checkpoint(
+        _: String,
+    ) -> Result<(integrity::VerifyReport, Option<integrity::CheckpointDraft>), wit::Error> {
+        refuse()
+    }
+
+    fn seal_checkpoint(
+        _: integrity::Checkpoint,
+        _: String,
+        _: Vec<u8>,
+    ) -> Result<String, wit::Error> {
+        refuse()
+    }
+
+    fn export_proof(_: String, _: u64) -> Result<String, wit::Error> {
+        refuse()
+    }
+
+    fn verify_export(
+        _: integrity::ExportFormat,
+        _: Vec<u8>,
+        _: Vec<String>,
+    ) -> Result<integrity::VerifyReport, wit::Error> {
+        refuse()
+    }
+
+    fn purge(_: String, _: wit::Actor) -> Result<integrity::PurgeOutcome, wit::Error> {
         refuse()
     }
 }

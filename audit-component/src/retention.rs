@@ -1,0 +1,183 @@
+//! Retention: how long a tenant's events are kept, and the purge that
+//! deletes older ones without ever breaking the chain.
+//!
+//! A purge deletes a prefix of the chain (every event up to some seq), never
+//! events in the middle, and in the same store transaction appends an
+//! `audit_log.purged` event whose metadata records what went: the last
+//! purged seq and its hash (the [`Anchor`]), so that a verifier accepts
+//! that the log now starts after it. There is no window in which the rows
+//! are gone and the anchor is not there (a crash rolls both back). Before
+//! it deletes anything a purge verifies the whole chain, and refuses when it
+//! is not intact: purging must never destroy the evidence of tampering.
+
+use crate::append::commit_with;
+use crate::error::{Error, Result};
+use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::store::{Clock, Store};
+use crate::verify::{self, Anchor, PURGED_ACTION, Report};
+use crate::{settings, time, validate};
+use serde::{Deserialize, Serialize};
+
+/// The longest retention period, in days (100 years).
+pub const MAX_DAYS: u32 = 36_500;
+
+/// A tenant's retention (the `retention` member of its settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Retention {
+    /// Events recorded more than this many days ago are deleted by a purge.
+    pub days: u32,
+    /// The compliance floor: `days` may not be set below it, and it can be
+    /// raised but never lowered (as a locked retention policy).
+    pub minimum_days: u32,
+}
+
+impl Default for Retention {
+    /// 90 days (the seed products' promise), with a floor of 30 days.
+    fn default() -> Self {
+        Retention {
+            days: 90,
+            minimum_days: 30,
+        }
+    }
+}
+
+/// Checks a retention on its own; errors name the member (`retention.days`).
+pub fn check(r: &Retention) -> Result<()> {
+    if r.minimum_days == 0 || r.minimum_days > MAX_DAYS {
+        return Err(Error::invalid(
+            "retention.minimum_days",
+            format!("must be between 1 and {MAX_DAYS}"),
+        ));
+    }
+    if r.days > MAX_DAYS {
+        return Err(Error::invalid(
+            "retention.days",
+            format!("must be at most {MAX_DAYS}"),
+        ));
+    }
+    if r.days < r.minimum_days {
+        return Err(Error::invalid(
+            "retention.days",
+            format!(
+                "must be at least retention.minimum_days ({})",
+                r.minimum_days
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a change of retention: the floor can only go up.
+pub fn check_change(old: &Retention, new: &Retention) -> Result<()> {
+    if new.minimum_days < old.minimum_days {
+        return Err(Error::invalid(
+            "retention.minimum_days",
+            format!(
+                "can be raised but never lowered (it is {})",
+                old.minimum_days
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What a purge did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PurgeOutcome {
+    /// The verification of the chain before anything was deleted. When it
+    /// is not intact nothing was deleted.
+    pub report: Report,
+    /// How many events were deleted.
+    pub purged: u64,
+    /// The last deleted seq.
+    pub through_seq: Option<u64>,
+    /// The `audit_log.purged` event that records the purge.
+    pub event: Option<Event>,
+}
+
+/// How often a purge re-seals its anchor after another writer appended.
+const MAX_ATTEMPTS: usize = 8;
+
+/// Deletes the tenant's events recorded more than its retention period ago
+/// (by `recorded_at`, the log's own clock: `occurred_at` comes from the
+/// sender), as the longest such prefix of the chain, and records the purge
+/// as an `audit_log.purged` event by `actor`. Verifies the chain first and
+/// deletes nothing when it is not intact.
+pub fn purge(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    tenant: &str,
+    actor: Actor,
+) -> Result<PurgeOutcome> {
+    validate::tenant(tenant)?;
+    let retention = settings::load(store, tenant)?.retention;
+    // Stored settings were checked when they were put; a store edited by
+    // hand must not lower the floor.
+    check(&retention).map_err(|e| {
+        Error::Store(format!(
+            "the stored retention of tenant {tenant} is invalid: {e}"
+        ))
+    })?;
+    let now = clock.now();
+    let cutoff = now - chrono::Duration::days(i64::from(retention.days));
+    let checker = verify::start(tenant, &[], &[])?.with_cutoff(cutoff);
+    let checker = verify::run(store, checker)?;
+    let prefix = checker.old_prefix();
+    let report = checker.finish();
+    let nothing = |report: Report| PurgeOutcome {
+        report,
+        purged: 0,
+        through_seq: None,
+        event: None,
+    };
+    let Some(prefix) = prefix.filter(|_| report.intact()) else {
+        return Ok(nothing(report));
+    };
+    let anchor = Anchor {
+        first_seq: prefix.first_seq,
+        through_seq: prefix.through_seq,
+        through_hash: prefix.through_hash.clone(),
+        count: prefix.count,
+        recorded_before: time::format(cutoff),
+        retention_days: retention.days,
+    };
+    let metadata = serde_json::to_string(&anchor)
+        .map_err(|e| Error::Other(format!("encoding a purge anchor: {e}")))?;
+    let input = EventInput {
+        tenant: tenant.to_string(),
+        action: PURGED_ACTION.into(),
+        actor,
+        targets: vec![Target {
+            kind: "audit_log".into(),
+            id: tenant.to_string(),
+            name: None,
+        }],
+        outcome: Outcome::Success,
+        failure_reason: None,
+        context: Context::default(),
+        occurred_at: None,
+        before: None,
+        after: None,
+        metadata: Some(metadata),
+    };
+    let prepared = crate::validate::prepare(input)?;
+    let mut attempts = 0;
+    let mut events = commit_with(store, clock, vec![prepared], |store, mut rows| {
+        attempts += 1;
+        if attempts > MAX_ATTEMPTS {
+            return Err(crate::store::StoreError::Failed(
+                "another purge or writer kept changing the log; run the purge again".into(),
+            ));
+        }
+        let row = rows.pop().expect("one anchor row was sealed");
+        store.purge(tenant, prefix.through_seq, prefix.count, row)
+    })?;
+    let event = events.pop();
+    Ok(PurgeOutcome {
+        report,
+        purged: prefix.count,
+        through_seq: Some(prefix.through_seq),
+        event,
+    })
+}

@@ -1,0 +1,108 @@
+//! `audit-host checkpoint`: verify a tenant's chain, then sign a checkpoint
+//! of its head with the host's key; optionally write the tenant's events
+//! through that checkpoint as a JSON Lines export carrying its proof.
+
+use super::{Cli, verify};
+use anyhow::{Context as _, Result, bail};
+use audit_host::Session;
+use audit_host::bindings::{Filter, Order, PageRequest};
+use audit_host::integrity::SigningKey;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The tenant whose head is signed.
+    #[arg(long)]
+    tenant: String,
+
+    /// The private key (PKCS#8 PEM, from `audit-host keygen`).
+    #[arg(long, value_name = "FILE")]
+    signing_key: PathBuf,
+
+    /// Write the checkpoint here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Also write the tenant's events, oldest first, through the checkpoint,
+    /// as JSON Lines ending with the proof line: an export anyone with the
+    /// public key verifies offline (`audit-host verify --export FILE`).
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+    let pem = std::fs::read_to_string(&args.signing_key)
+        .with_context(|| format!("--signing-key {}: reading", args.signing_key.display()))?;
+    let key = SigningKey::from_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("--signing-key {}: {e}", args.signing_key.display()))?;
+    let mut session = cli.session()?;
+    let (report, document) = session.checkpoint(&args.tenant, &key)?;
+    let Some(document) = document else {
+        verify::print_report(&report, None)?;
+        eprintln!(
+            "error: no checkpoint: the chain is not intact, and a checkpoint would vouch for it"
+        );
+        return Ok(verify::status(&report));
+    };
+    let through = report
+        .last_seq
+        .context("an intact, non-empty log has a last seq")?;
+    if let Some(path) = &args.export {
+        export(&mut session, &args.tenant, through, &document, path)
+            .with_context(|| format!("--export {}", path.display()))?;
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, format!("{document}\n"))
+            .with_context(|| format!("--output {}: writing", path.display()))?,
+        None => println!("{document}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the events through `through` and the proof line.
+fn export(
+    session: &mut Session,
+    tenant: &str,
+    through: u64,
+    checkpoint: &str,
+    path: &Path,
+) -> Result<()> {
+    let file = std::fs::File::create(path).context("creating")?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut request = PageRequest {
+        filter: Filter {
+            tenant: tenant.to_string(),
+            since: None,
+            until: None,
+            actor_id: None,
+            action: None,
+        },
+        order: Order::OldestFirst,
+        limit: 1000,
+        cursor: None,
+    };
+    let mut first = None;
+    'pages: loop {
+        let page = session.query(&request)?;
+        for event in &page.events {
+            if event.seq > through {
+                break 'pages;
+            }
+            first.get_or_insert(event.seq);
+            writeln!(out, "{}", session.to_json(event)?).context("writing")?;
+        }
+        match page.next_cursor {
+            Some(cursor) => request.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    let Some(first) = first else {
+        bail!("the log has no events through seq {through}");
+    };
+    writeln!(out, "{}", session.export_proof(checkpoint, first)?).context("writing")?;
+    out.flush().context("writing")?;
+    out.get_ref().sync_all().context("writing")?;
+    Ok(())
+}
