@@ -77,6 +77,19 @@ pub trait Store {
     fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError>;
     /// Replaces the tenant's settings document.
     fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError>;
+
+    /// The keyed fingerprints (HMAC-SHA-256 under the tenant's key) of
+    /// redacted values, computed by the host, which holds the key (in the
+    /// component: the `keyring` import). `Ok(None)` when the host has no
+    /// key; the default has none.
+    fn fingerprints(
+        &mut self,
+        tenant: &str,
+        messages: &[Vec<u8>],
+    ) -> Result<Option<Vec<[u8; 32]>>, StoreError> {
+        let _ = (tenant, messages);
+        Ok(None)
+    }
 }
 
 /// A source of the current time.
