@@ -25,7 +25,36 @@ pub struct Compared {
     pub changes: Vec<Change>,
 }
 
-/// Diffs two documents (both present): the `diff` interface.
+/// One request of the `diff` interface: the rules from a settings document
+/// (absent: the defaults) for an action, and fingerprints under the
+/// tenant's key when a tenant is named. `keyring` gets the tenant and the
+/// messages.
+pub fn request(
+    before: &str,
+    after: &str,
+    settings: Option<&str>,
+    action: Option<&str>,
+    tenant: Option<&str>,
+    keyring: &mut dyn FnMut(&str, &[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>>,
+) -> Result<Compared> {
+    if let Some(action) = action {
+        crate::validate::action(action)?;
+    }
+    if let Some(tenant) = tenant {
+        crate::validate::tenant(tenant)?;
+    }
+    let settings = match settings {
+        Some(text) => crate::settings::parse(text)?,
+        None => crate::settings::TenantSettings::default(),
+    };
+    let rules = crate::rules::for_action(&settings, action);
+    compare(before, after, &rules, &mut |messages| match tenant {
+        Some(tenant) => keyring(tenant, messages),
+        None => Ok(None),
+    })
+}
+
+/// Diffs two documents (both present).
 pub fn compare(
     before: &str,
     after: &str,

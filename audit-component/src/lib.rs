@@ -31,6 +31,7 @@ pub mod redact;
 pub mod rules;
 pub mod settings;
 pub mod store;
+pub mod strict;
 pub mod time;
 pub mod validate;
 

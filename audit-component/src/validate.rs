@@ -316,8 +316,11 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
 }
 
 /// Parses JSON text, with errors that name the field and never quote it.
+/// Objects that name a member twice are refused ([`crate::strict`]).
 pub fn parse_json(field: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| json_error(field, &e))
+    serde_json::from_str::<crate::strict::Strict>(text)
+        .map(|s| s.0)
+        .map_err(|e| json_error(field, &e))
 }
 
 /// A serde_json error as a field error, without the input's text.

@@ -17,6 +17,8 @@ pub struct HostState {
     pub(crate) storage: Box<dyn EventStore>,
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) limiter: MemoryLimiter,
+    /// Fingerprints redacted values (the `keyring` import); `None`: no key.
+    pub(crate) keyring: Option<std::sync::Arc<dyn crate::keys::Keyring>>,
     wasi: WasiCtx,
     table: ResourceTable,
     stderr: MemoryOutputPipe,
@@ -41,6 +43,7 @@ impl HostState {
                 limit_bytes: memory_limit_bytes,
                 denied: false,
             },
+            keyring: None,
             wasi,
             table: ResourceTable::new(),
             stderr,
