@@ -15,3 +15,7 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// The diff through the component: conformance round trips, minimality, hostile documents, `audit-host diff`.
+mod diff;
+// Redaction: no secret in any output; keyed fingerprints per tenant; tenant rules.
+mod redaction;

@@ -11,7 +11,8 @@
 //!    with equal elements that changed places turned into `move`s, and the
 //!    rest of each gap paired in order (diffed, or replaced);
 //! 3. index by index (what most JSON diffs do);
-//! 4. one `replace` of the whole array.
+//! 4. one `replace` of the whole array (not for arrays matched by identity,
+//!    whose elements keep their own changes).
 
 use super::node::{self, Node};
 use super::{Engine, Op, myers, pointer};
@@ -75,9 +76,13 @@ impl Engine<'_, '_> {
         out: &mut Vec<Op<'n, 'a>>,
     ) {
         let mut plans = Vec::with_capacity(3);
-        if let Some(plan) = self.by_identity(x, y) {
+        let keyed = if let Some(plan) = self.by_identity(x, y) {
             plans.push(plan);
-        } else if let Some(plan) = self.by_subsequence(x, y) {
+            true
+        } else {
+            false
+        };
+        if !keyed && let Some(plan) = self.by_subsequence(x, y) {
             plans.push(plan);
         }
         let positional = by_position(x.len(), y.len());
@@ -97,6 +102,8 @@ impl Engine<'_, '_> {
         }
         match best {
             Some((ops, _)) if ops.is_empty() => {}
+            // Entities matched by identity keep their own changes.
+            Some((ops, _)) if keyed => out.extend(ops),
             Some((ops, bytes)) => {
                 let whole = self.op(ChangeOp::Replace, path, Some(b), Some(a), false);
                 if whole.bytes < bytes {
