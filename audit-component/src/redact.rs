@@ -107,8 +107,9 @@ impl Rules {
         if self.exceptions.iter().any(|e| *e == folded) {
             return Class::Exempt;
         }
-        // Cheap first: a name can only match a term it contains.
-        if !self.joined.iter().any(|j| folded.contains(j.as_str())) {
+        // Cheap first (this runs for every member of every document): a
+        // name can only match a term it contains.
+        if !self.contains_a_term(folded.as_bytes()) {
             return Class::Plain;
         }
         let name_words = words(name);
@@ -118,6 +119,17 @@ impl Rules {
             }
         }
         Class::Plain
+    }
+}
+
+impl Rules {
+    fn contains_a_term(&self, folded: &[u8]) -> bool {
+        (0..folded.len()).any(|i| {
+            let rest = &folded[i..];
+            self.joined
+                .iter()
+                .any(|t| t.as_bytes().first() == rest.first() && rest.starts_with(t.as_bytes()))
+        })
     }
 }
 
@@ -367,15 +379,15 @@ fn holds_jwt(s: &str) -> bool {
 /// token of at least 16 characters, or `Basic` and base64 that does not read
 /// as an ordinary word.
 fn holds_credential(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
+    let bytes = s.as_bytes();
     for (scheme, min) in [("bearer ", 16), ("basic ", 8)] {
-        let mut from = 0;
-        while let Some(at) = lower[from..].find(scheme).map(|i| i + from) {
-            from = at + scheme.len();
-            if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
+        for at in 0..bytes.len().saturating_sub(scheme.len()) {
+            if !bytes[at..at + scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+                || (at > 0 && bytes[at - 1].is_ascii_alphanumeric())
+            {
                 continue;
             }
-            let rest = &s[from..];
+            let rest = &s[at + scheme.len()..];
             let token: &str = rest
                 .split(|c: char| !(c.is_ascii_alphanumeric() || "-._~+/=".contains(c)))
                 .next()

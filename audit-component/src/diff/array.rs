@@ -75,6 +75,10 @@ impl Engine<'_, '_> {
         path: &mut String,
         out: &mut Vec<Op<'n, 'a>>,
     ) {
+        // Most arrays did not change: say so at the cost of one comparison.
+        if x.len() == y.len() && x.iter().zip(y).all(|(p, q)| self.equal(p, q)) {
+            return;
+        }
         let mut plans = Vec::with_capacity(3);
         let keyed = if let Some(plan) = self.by_identity(x, y) {
             plans.push(plan);
@@ -124,23 +128,24 @@ impl Engine<'_, '_> {
         }
         let keys = &self.options.identity_keys;
         'keys: for key in keys {
-            let mut before: HashMap<Identity, usize> = HashMap::with_capacity(x.len());
-            for (i, element) in x.iter().enumerate() {
-                match identity(element, key) {
-                    Some(id) if before.insert(id, i).is_none() => {}
-                    _ => continue 'keys,
-                }
+            // Sorted identities: no hashing, and few allocations for the
+            // short lists that are the common case.
+            let Some(before) = sorted_identities(x, key) else {
+                continue 'keys;
+            };
+            if sorted_identities(y, key).is_none() {
+                continue 'keys;
             }
-            let mut seen: HashMap<Identity, ()> = HashMap::with_capacity(y.len());
-            let mut matched: Vec<Option<usize>> = Vec::with_capacity(y.len());
-            for element in y {
-                match identity(element, key) {
-                    Some(id) if seen.insert(id, ()).is_none() => {
-                        matched.push(before.get(&id).copied())
-                    }
-                    _ => continue 'keys,
-                }
-            }
+            let matched: Vec<Option<usize>> = y
+                .iter()
+                .map(|element| {
+                    let id = identity(element, key)?;
+                    before
+                        .binary_search_by(|(b, _)| b.cmp(&id))
+                        .ok()
+                        .map(|k| before[k].1)
+                })
+                .collect();
             self.spend((x.len() + y.len()) as u64);
             // Matched elements in `after` order; those in a longest run with
             // increasing `before` positions stay, the others move.
@@ -415,8 +420,23 @@ fn by_position(n: usize, m: usize) -> Plan {
     }
 }
 
+/// The identities of all elements, sorted, with their indices; `None` when
+/// one has none or two share one.
+fn sorted_identities<'x>(elements: &'x [Node], key: &str) -> Option<Vec<(Identity<'x>, usize)>> {
+    let mut ids = elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| identity(e, key).map(|id| (id, i)))
+        .collect::<Option<Vec<_>>>()?;
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    Some(ids)
+}
+
 /// The identity of an array element under `key`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Identity<'x> {
     Text(&'x str),
     Integer(i128),
