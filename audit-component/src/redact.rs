@@ -32,7 +32,6 @@
 use crate::diff::node::{self, Hidden, Node};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 
 /// What a hidden value is written as.
 pub const PLACEHOLDER: &str = "[redacted]";
@@ -62,9 +61,10 @@ pub const DEFAULT_KEYS: &[&str] = &[
 ];
 
 /// Which member names are sensitive and which are exempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rules {
-    /// Each sensitive term as words (`api_key` is `["api", "key"]`).
+    /// The tenant's extra terms as words (`api_key` is `["api", "key"]`),
+    /// beyond [`DEFAULT_KEYS`].
     terms: Vec<Vec<String>>,
     /// The same terms with the words joined (`apikey`).
     joined: Vec<String>,
@@ -72,23 +72,25 @@ pub struct Rules {
     exceptions: Vec<String>,
 }
 
-impl Default for Rules {
-    fn default() -> Self {
-        Rules::new(&[], &[])
-    }
+/// The default terms, split into words once per process (they never
+/// change), with their joined forms.
+fn defaults() -> &'static (Vec<Vec<String>>, Vec<String>) {
+    static DEFAULTS: std::sync::OnceLock<(Vec<Vec<String>>, Vec<String>)> =
+        std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        let terms: Vec<Vec<String>> = DEFAULT_KEYS.iter().map(|t| words(t)).collect();
+        let joined = terms.iter().map(|w| w.concat()).collect();
+        (terms, joined)
+    })
 }
 
 impl Rules {
     /// The default terms plus `extra`, minus the names in `exceptions`.
     pub fn new(extra: &[String], exceptions: &[String]) -> Self {
         let mut terms: Vec<Vec<String>> = Vec::new();
-        for term in DEFAULT_KEYS
-            .iter()
-            .copied()
-            .chain(extra.iter().map(String::as_str))
-        {
+        for term in extra {
             let w = words(term);
-            if !w.is_empty() && !terms.contains(&w) {
+            if !w.is_empty() && !terms.contains(&w) && !defaults().0.contains(&w) {
                 terms.push(w);
             }
         }
@@ -101,10 +103,19 @@ impl Rules {
         }
     }
 
+    fn all_terms(&self) -> impl Iterator<Item = (&Vec<String>, &String)> {
+        let (terms, joined) = defaults();
+        terms
+            .iter()
+            .zip(joined)
+            .chain(self.terms.iter().zip(&self.joined))
+    }
+
     /// What the rules say about a member name.
     pub fn classify(&self, name: &str) -> Class {
         let folded = fold(name);
-        if self.exceptions.iter().any(|e| *e == folded) {
+        let folded = folded.as_str();
+        if self.exceptions.iter().any(|e| e == folded) {
             return Class::Exempt;
         }
         // Cheap first (this runs for every member of every document): a
@@ -113,22 +124,20 @@ impl Rules {
             return Class::Plain;
         }
         let name_words = words(name);
-        for (term, joined) in self.terms.iter().zip(&self.joined) {
-            if ends_with_term(&folded, joined) || has_words(&name_words, term) {
+        for (term, joined) in self.all_terms() {
+            if ends_with_term(folded, joined) || has_words(&name_words, term) {
                 return Class::Sensitive;
             }
         }
         Class::Plain
     }
-}
 
-impl Rules {
     fn contains_a_term(&self, folded: &[u8]) -> bool {
         (0..folded.len()).any(|i| {
             let rest = &folded[i..];
-            self.joined
-                .iter()
-                .any(|t| t.as_bytes().first() == rest.first() && rest.starts_with(t.as_bytes()))
+            self.all_terms().any(|(_, t)| {
+                t.as_bytes().first() == rest.first() && rest.starts_with(t.as_bytes())
+            })
         })
     }
 }
@@ -145,19 +154,47 @@ pub enum Class {
 }
 
 /// The name lowercased with everything but letters and digits dropped.
-fn fold(name: &str) -> Cow<'_, str> {
+/// Short ASCII names (nearly all) are folded on the stack: this runs for
+/// every member of every document.
+fn fold(name: &str) -> Folded<'_> {
     if name
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
-        return Cow::Borrowed(name);
+        return Folded::Borrowed(name);
     }
-    Cow::Owned(
+    if name.len() <= 64 && name.is_ascii() {
+        let mut buffer = [0u8; 64];
+        let mut len = 0;
+        for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+            buffer[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        return Folded::Inline(buffer, len);
+    }
+    Folded::Owned(
         name.chars()
             .filter(|c| c.is_alphanumeric())
             .flat_map(char::to_lowercase)
             .collect(),
     )
+}
+
+enum Folded<'n> {
+    Borrowed(&'n str),
+    Inline([u8; 64], usize),
+    Owned(String),
+}
+
+impl Folded<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Folded::Borrowed(s) => s,
+            // Only ASCII letters and digits were written.
+            Folded::Inline(b, len) => std::str::from_utf8(&b[..*len]).unwrap_or(""),
+            Folded::Owned(s) => s,
+        }
+    }
 }
 
 /// The lowercase words of a name: split at anything but letters and
@@ -380,14 +417,23 @@ fn holds_jwt(s: &str) -> bool {
 /// as an ordinary word.
 fn holds_credential(s: &str) -> bool {
     let bytes = s.as_bytes();
-    for (scheme, min) in [("bearer ", 16), ("basic ", 8)] {
-        for at in 0..bytes.len().saturating_sub(scheme.len()) {
-            if !bytes[at..at + scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+    // Look only where a scheme could end: at the spaces.
+    for space in bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b' ')
+        .map(|(i, _)| i)
+    {
+        for (scheme, min) in [("bearer ", 16), ("basic ", 8)] {
+            let Some(at) = (space + 1).checked_sub(scheme.len()) else {
+                continue;
+            };
+            if !bytes[at..=space].eq_ignore_ascii_case(scheme.as_bytes())
                 || (at > 0 && bytes[at - 1].is_ascii_alphanumeric())
             {
                 continue;
             }
-            let rest = &s[at + scheme.len()..];
+            let rest = &s[space + 1..];
             let token: &str = rest
                 .split(|c: char| !(c.is_ascii_alphanumeric() || "-._~+/=".contains(c)))
                 .next()

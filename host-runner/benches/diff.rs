@@ -64,12 +64,13 @@ fn measure(label: &str, runtime: &Runtime, pairs: &[(String, String)], rounds: u
     }
     let component = start.elapsed().as_secs_f64();
 
-    let rules = audit_component::rules::Rules::default();
     let start = Instant::now();
     for _ in 0..rounds {
         for (b, a) in pairs {
+            // What the component's export runs, natively.
             black_box(
-                audit_component::capture::compare(b, a, &rules, &mut |_| Ok(None)).expect("diff"),
+                audit_component::capture::request(b, a, None, None, None, &mut |_, _| Ok(None))
+                    .expect("diff"),
             );
         }
     }
@@ -117,6 +118,14 @@ fn measure(label: &str, runtime: &Runtime, pairs: &[(String, String)], rounds: u
         }
     }
 
+    let empty = request(&("{}".to_string(), "{}".to_string()));
+    let calls = n.min(20_000);
+    let start = Instant::now();
+    for _ in 0..calls {
+        black_box(session.diff(&empty).expect("diff"));
+    }
+    let call = start.elapsed().as_secs_f64() / calls as f64 * 1e6;
+
     let per = |t: f64| t / n as f64 * 1e6;
     println!("{label}: {n} diffs");
     println!(
@@ -135,6 +144,7 @@ fn measure(label: &str, runtime: &Runtime, pairs: &[(String, String)], rounds: u
         "  json-patch       diff only         {:>8.2} us/diff",
         per(peer_diff_only)
     );
+    println!("  one component call on {{}} and {{}}    {call:>8.2} us");
     println!(
         "  component/native {:.2}x slower; component vs json-patch: {:.2}x {}",
         component / native,
