@@ -74,13 +74,29 @@ pub struct Rules {
 
 /// The default terms, split into words once per process (they never
 /// change), with their joined forms.
-fn defaults() -> &'static (Vec<Vec<String>>, Vec<String>) {
-    static DEFAULTS: std::sync::OnceLock<(Vec<Vec<String>>, Vec<String>)> =
-        std::sync::OnceLock::new();
+struct Defaults {
+    terms: Vec<Vec<String>>,
+    joined: Vec<String>,
+    /// The joined terms by their first byte.
+    by_first: Vec<Vec<usize>>,
+}
+
+fn defaults() -> &'static Defaults {
+    static DEFAULTS: std::sync::OnceLock<Defaults> = std::sync::OnceLock::new();
     DEFAULTS.get_or_init(|| {
         let terms: Vec<Vec<String>> = DEFAULT_KEYS.iter().map(|t| words(t)).collect();
-        let joined = terms.iter().map(|w| w.concat()).collect();
-        (terms, joined)
+        let joined: Vec<String> = terms.iter().map(|w| w.concat()).collect();
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, j) in joined.iter().enumerate() {
+            if let Some(&b) = j.as_bytes().first() {
+                by_first[b as usize].push(i);
+            }
+        }
+        Defaults {
+            terms,
+            joined,
+            by_first,
+        }
     })
 }
 
@@ -90,7 +106,7 @@ impl Rules {
         let mut terms: Vec<Vec<String>> = Vec::new();
         for term in extra {
             let w = words(term);
-            if !w.is_empty() && !terms.contains(&w) && !defaults().0.contains(&w) {
+            if !w.is_empty() && !terms.contains(&w) && !defaults().terms.contains(&w) {
                 terms.push(w);
             }
         }
@@ -104,10 +120,10 @@ impl Rules {
     }
 
     fn all_terms(&self) -> impl Iterator<Item = (&Vec<String>, &String)> {
-        let (terms, joined) = defaults();
-        terms
+        let d = defaults();
+        d.terms
             .iter()
-            .zip(joined)
+            .zip(&d.joined)
             .chain(self.terms.iter().zip(&self.joined))
     }
 
@@ -133,11 +149,13 @@ impl Rules {
     }
 
     fn contains_a_term(&self, folded: &[u8]) -> bool {
+        let d = defaults();
         (0..folded.len()).any(|i| {
             let rest = &folded[i..];
-            self.all_terms().any(|(_, t)| {
-                t.as_bytes().first() == rest.first() && rest.starts_with(t.as_bytes())
-            })
+            d.by_first[rest[0] as usize]
+                .iter()
+                .any(|&t| rest.starts_with(d.joined[t].as_bytes()))
+                || self.joined.iter().any(|t| rest.starts_with(t.as_bytes()))
         })
     }
 }
@@ -384,9 +402,8 @@ fn is_base64url(b: u8) -> bool {
 /// base64url part, then at least two more parts joined by dots.
 fn holds_jwt(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let mut from = 0;
-    while let Some(at) = s[from..].find("eyJ").map(|i| i + from) {
-        from = at + 3;
+    let starts = (0..bytes.len().saturating_sub(2)).filter(|&i| &bytes[i..i + 3] == b"eyJ");
+    for at in starts {
         if at > 0 && is_base64url(bytes[at - 1]) {
             continue;
         }
