@@ -16,6 +16,10 @@ use serde_json::Value;
 /// has no key.
 pub type Fingerprints<'f> = dyn FnMut(&[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>> + 'f;
 
+/// Asks the host for the keyed fingerprints of messages under a named
+/// tenant's key.
+pub type TenantFingerprints<'f> = dyn FnMut(&str, &[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>> + 'f;
+
 /// Both outputs of one diff.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compared {
@@ -35,7 +39,7 @@ pub fn request(
     settings: Option<&str>,
     action: Option<&str>,
     tenant: Option<&str>,
-    keyring: &mut dyn FnMut(&str, &[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>>,
+    keyring: &mut TenantFingerprints,
 ) -> Result<Compared> {
     if let Some(action) = action {
         crate::validate::action(action)?;

@@ -338,10 +338,7 @@ impl<'r> Redactor<'r> {
 
     /// The table of hidden values. `fingerprints` asks the host for the
     /// keyed fingerprints of the messages (`None`: it has no key).
-    pub fn finish(
-        self,
-        fingerprints: &mut dyn FnMut(&[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>>,
-    ) -> Result<Vec<Hidden>> {
+    pub fn finish(self, fingerprints: &mut crate::capture::Fingerprints) -> Result<Vec<Hidden>> {
         if self.pending.is_empty() {
             return Ok(Vec::new());
         }
@@ -459,7 +456,7 @@ fn holds_credential(s: &str) -> bool {
                 continue;
             }
             let credential_like = scheme == "bearer "
-                || (token.len() % 4 == 0
+                || (token.len().is_multiple_of(4)
                     && token
                         .bytes()
                         .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'='));
@@ -540,7 +537,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn masked(digits: &[u8]) -> String {

@@ -47,7 +47,7 @@ fn write_op(op: &Op, hidden: &[Hidden], out: &mut String) {
 
 /// The `value` member of an operation: the new value of `add` and
 /// `replace`.
-fn patch_value<'o, 'n, 'a>(op: &'o Op<'n, 'a>) -> Option<&'n Node<'a>> {
+fn patch_value<'n, 'a>(op: &Op<'n, 'a>) -> Option<&'n Node<'a>> {
     match op.op {
         ChangeOp::Add | ChangeOp::Replace => op.new,
         ChangeOp::Remove | ChangeOp::Move => None,
