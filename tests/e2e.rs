@@ -29,3 +29,7 @@ mod retention;
 // Integrity at scale: two processes appending at once, and the same hashes
 // from the component and the native build.
 mod integrity;
+// The diff through the component: conformance round trips, minimality, hostile documents, `audit-host diff`.
+mod diff;
+// Redaction: no secret in any output; keyed fingerprints per tenant; tenant rules.
+mod redaction;

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_BATCH_EVENTS;
 use crate::model::{Event, EventInput};
 use crate::store::{Clock, Head, Row, Store, StoreError};
-use crate::validate::{Prepared, prepare};
+use crate::validate::{Prepared, Preparer, prepare};
 use crate::{canonical, chain, time};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub(crate) fn append_own(
     clock: &mut impl Clock,
     input: EventInput,
 ) -> Result<Event> {
-    let prepared = prepare(input)?;
+    let prepared = prepare(input, store)?;
     let mut events = commit(store, clock, vec![prepared])?;
     events
         .pop()
@@ -66,12 +66,13 @@ pub fn append_batch(
             "items",
         ));
     }
+    let mut preparer = Preparer::new(store);
     let prepared = inputs
         .into_iter()
         .enumerate()
         .map(|(i, input)| {
             refuse_reserved(&input)
-                .and_then(|()| prepare(input))
+                .and_then(|()| preparer.prepare(input))
                 .map_err(|e| e.within(&format!("events[{i}]")))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -14,8 +14,10 @@ mod generated {
 }
 
 use crate::{append, codec, model, query, settings, store};
-use generated::audit::log::{clock as wclock, store as wstore, types as wit};
-use generated::exports::audit::log::{admin as wadmin, codec as wcodec, log as wlog};
+use generated::audit::log::{clock as wclock, keyring as wkeyring, store as wstore, types as wit};
+use generated::exports::audit::log::{
+    admin as wadmin, codec as wcodec, diff as wdiff, log as wlog,
+};
 
 // The `integrity` interface's glue.
 mod integrity;
@@ -103,6 +105,56 @@ impl wadmin::Guest for Component {
     }
 }
 
+impl wdiff::Guest for Component {
+    fn diff(request: wdiff::DiffRequest) -> Result<wdiff::DiffResult, wit::Error> {
+        let compared = crate::capture::request(
+            &request.before,
+            &request.after,
+            request.settings.as_deref(),
+            request.action.as_deref(),
+            request.tenant.as_deref(),
+            &mut |tenant, messages| {
+                fingerprints(tenant, messages).map_err(|e| match e {
+                    store::StoreError::Failed(m) | store::StoreError::Busy(m) => {
+                        crate::Error::Other(m)
+                    }
+                    store::StoreError::Conflict => crate::Error::Other("keyring: conflict".into()),
+                })
+            },
+        )
+        .map_err(error)?;
+        Ok(wdiff::DiffResult {
+            patch: compared.patch,
+            changes: compared.changes.into_iter().map(change_out).collect(),
+        })
+    }
+}
+
+/// The host's keyring import: `None` when it has no key for the tenant.
+fn fingerprints(
+    tenant: &str,
+    messages: &[Vec<u8>],
+) -> Result<Option<Vec<[u8; 32]>>, store::StoreError> {
+    match wkeyring::fingerprints(tenant, messages) {
+        Ok(digests) => digests
+            .into_iter()
+            .map(|d| {
+                <[u8; 32]>::try_from(d.as_slice()).map_err(|_| {
+                    store::StoreError::Failed(format!(
+                        "keyring: a fingerprint of {} bytes, not 32",
+                        d.len()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Err(wkeyring::KeyringError::NoKey) => Ok(None),
+        Err(wkeyring::KeyringError::Failed(m)) => {
+            Err(store::StoreError::Failed(format!("keyring: {m}")))
+        }
+    }
+}
+
 /// The host's store import as the engine's store.
 struct HostStore;
 
@@ -160,6 +212,14 @@ impl store::Store for HostStore {
         anchor: store::Row,
     ) -> Result<(), store::StoreError> {
         wstore::purge(tenant, through_seq, expected_count, &row_out(anchor)).map_err(store_error)
+    }
+
+    fn fingerprints(
+        &mut self,
+        tenant: &str,
+        messages: &[Vec<u8>],
+    ) -> Result<Option<Vec<[u8; 32]>>, store::StoreError> {
+        fingerprints(tenant, messages)
     }
 }
 
@@ -356,9 +416,15 @@ fn change_out(c: model::Change) -> wit::Change {
             model::ChangeOp::Add => wit::ChangeOp::Add,
             model::ChangeOp::Remove => wit::ChangeOp::Remove,
             model::ChangeOp::Replace => wit::ChangeOp::Replace,
+            model::ChangeOp::Move => wit::ChangeOp::Move,
         },
         old: c.old.as_ref().map(json_text),
         new: c.new.as_ref().map(json_text),
+        from_path: c.from,
+        redacted: c.redacted,
+        old_fingerprint: c.old_fingerprint,
+        new_fingerprint: c.new_fingerprint,
+        collapsed: c.collapsed,
     }
 }
 
@@ -372,10 +438,16 @@ fn change_in(c: wit::Change) -> crate::Result<model::Change> {
             wit::ChangeOp::Add => model::ChangeOp::Add,
             wit::ChangeOp::Remove => model::ChangeOp::Remove,
             wit::ChangeOp::Replace => model::ChangeOp::Replace,
+            wit::ChangeOp::Move => model::ChangeOp::Move,
         },
         old: parse("changes.old", c.old)?,
         new: parse("changes.new", c.new)?,
         path: c.path,
+        from: c.from_path,
+        redacted: c.redacted,
+        old_fingerprint: c.old_fingerprint,
+        new_fingerprint: c.new_fingerprint,
+        collapsed: c.collapsed,
     })
 }
 

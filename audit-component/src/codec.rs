@@ -45,7 +45,10 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
         ));
     }
     let mut values = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    // Strict: an object naming a member twice is refused (crate::strict).
+    let mut stream = serde_json::Deserializer::from_str(text)
+        .into_iter::<crate::strict::Strict>()
+        .map(|r| r.map(|s| s.0));
     loop {
         let index = values.len();
         match stream.next() {

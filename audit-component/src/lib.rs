@@ -2,7 +2,8 @@
 //!
 //! Every piece of audit logic lives here as a plain Rust module over plain
 //! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
-//! classification ([`classify`]), the change list ([`diff`]), canonical JSON
+//! classification ([`classify`]), redaction ([`redact`], [`rules`]), the
+//! nested diff and change list ([`diff`], [`capture`]), canonical JSON
 //! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
 //! reading ([`query`]), per-tenant settings ([`settings`]) and JSON in and out
 //! ([`codec`]). The engine talks to
@@ -16,6 +17,7 @@
 
 pub mod append;
 pub mod canonical;
+pub mod capture;
 pub mod chain;
 pub mod checkpoint;
 pub mod classify;
@@ -28,9 +30,12 @@ pub mod ip;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod redact;
 pub mod retention;
+pub mod rules;
 pub mod settings;
 pub mod store;
+pub mod strict;
 pub mod time;
 pub mod validate;
 pub mod verify;

@@ -23,3 +23,12 @@ pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_JSON_DEPTH: usize = 127;
 /// Events per page of a read.
 pub const MAX_PAGE_EVENTS: u32 = 1000;
+/// Operations one subtree of a diff may produce before it collapses into one
+/// `replace` marked `collapsed`.
+pub const MAX_DIFF_OPS: usize = 1000;
+/// Bytes of RFC 6902 patch one subtree of a diff may produce before it
+/// collapses (when the collapsed `replace` is shorter).
+pub const MAX_DIFF_BYTES: usize = 256 * 1024;
+/// Units of work of one diff (nodes compared, steps of the array search):
+/// a count, not a time, so that every host computes the same diff.
+pub const MAX_DIFF_WORK: u64 = 20_000_000;

@@ -137,6 +137,8 @@ pub enum ChangeOp {
     Remove,
     /// Value changed.
     Replace,
+    /// An array element moved (from `from` to `path`), value unchanged.
+    Move,
 }
 
 impl ChangeOp {
@@ -146,6 +148,7 @@ impl ChangeOp {
             ChangeOp::Add => "add",
             ChangeOp::Remove => "remove",
             ChangeOp::Replace => "replace",
+            ChangeOp::Move => "move",
         }
     }
 }
@@ -171,6 +174,27 @@ pub struct Change {
         skip_serializing_if = "Option::is_none"
     )]
     pub new: Option<Value>,
+    /// For `move`: where the value came from (RFC 6901).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `old` or `new` is or contains a redacted value, written `"[redacted]"`
+    /// (or a masked card number) in its place.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub redacted: bool,
+    /// When `old` is a redacted value: its keyed fingerprint (lowercase hex
+    /// HMAC-SHA-256 under the tenant's key), if the host has a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_fingerprint: Option<String>,
+    /// The same for `new`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_fingerprint: Option<String>,
+    /// A subtree that went over the diff's bounds, replaced whole.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub collapsed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Deserializes a member that is present as `Some`, even when it is `null`

@@ -161,7 +161,7 @@ pub fn purge(
         after: None,
         metadata: Some(metadata),
     };
-    let prepared = crate::validate::prepare(input)?;
+    let prepared = crate::validate::prepare(input, store)?;
     let mut attempts = 0;
     let mut events = commit_with(store, clock, vec![prepared], |store, mut rows| {
         attempts += 1;

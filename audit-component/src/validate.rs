@@ -2,12 +2,17 @@
 //! stored: sizes first (cheap), then formats, then the state documents are
 //! parsed and diffed.
 
+use crate::append::store_error;
 use crate::error::{Error, Result};
 use crate::limits::*;
 use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
-use crate::{classify, diff, ip, time};
+use crate::rules::{self, Rules};
+use crate::settings::{self, TenantSettings};
+use crate::store::Store;
+use crate::{capture, classify, ip, time};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// An input that passed validation, normalised, waiting for its place in
 /// the chain.
@@ -39,8 +44,87 @@ pub struct Prepared {
     pub metadata: Option<Value>,
 }
 
+/// Validates and normalises inputs, reading each tenant's settings (its
+/// redaction and diff rules) once.
+pub struct Preparer<'s, S: Store> {
+    store: &'s mut S,
+    settings: BTreeMap<String, TenantSettings>,
+}
+
 /// Validates and normalises one input.
-pub fn prepare(input: EventInput) -> Result<Prepared> {
+pub fn prepare(input: EventInput, store: &mut impl Store) -> Result<Prepared> {
+    Preparer::new(store).prepare(input)
+}
+
+impl<'s, S: Store> Preparer<'s, S> {
+    /// A preparer reading settings and fingerprints through `store`.
+    pub fn new(store: &'s mut S) -> Self {
+        Preparer {
+            store,
+            settings: BTreeMap::new(),
+        }
+    }
+
+    /// Validates and normalises one input: sizes, formats, then the states
+    /// are parsed, redacted and diffed (see [`crate::capture`]).
+    pub fn prepare(&mut self, input: EventInput) -> Result<Prepared> {
+        let checked = check(input)?;
+        let input = checked.input;
+        let rules = if input.before.is_some() || input.after.is_some() || input.metadata.is_some() {
+            if !self.settings.contains_key(&input.tenant) {
+                let loaded = settings::load(self.store, &input.tenant)?;
+                self.settings.insert(input.tenant.clone(), loaded);
+            }
+            let settings = self
+                .settings
+                .get(&input.tenant)
+                .expect("the tenant's settings were just loaded");
+            rules::for_action(settings, Some(&input.action))
+        } else {
+            Rules::default()
+        };
+        let metadata = match input.metadata.as_deref() {
+            None => None,
+            Some(text) => match capture::redacted_value("metadata", text, &rules)? {
+                Value::Object(map) => Some(Value::Object(map)),
+                _ => return Err(Error::invalid("metadata", "must be a JSON object")),
+            },
+        };
+        let store = &mut *self.store;
+        let tenant = input.tenant.as_str();
+        let changes = capture::event_changes(
+            input.before.as_deref(),
+            input.after.as_deref(),
+            &rules,
+            &mut |messages| store.fingerprints(tenant, messages).map_err(store_error),
+        )?;
+        let (category, change_type) = classify::classify(&input.action);
+        Ok(Prepared {
+            tenant: input.tenant,
+            action: input.action,
+            category,
+            change_type,
+            actor: input.actor,
+            targets: input.targets,
+            outcome: input.outcome,
+            failure_reason: input.failure_reason,
+            context: checked.context,
+            occurred_at: checked.occurred_at,
+            changes,
+            metadata,
+        })
+    }
+}
+
+/// An input whose fields passed their checks.
+struct Checked {
+    input: EventInput,
+    context: Context,
+    occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Every check that needs no parsing of JSON.
+fn check(input: EventInput) -> Result<Checked> {
     check_sizes(&input)?;
     tenant(&input.tenant)?;
     action(&input.action)?;
@@ -54,7 +138,7 @@ pub fn prepare(input: EventInput) -> Result<Prepared> {
             "only allowed when outcome is failure",
         ));
     }
-    let mut context = input.context;
+    let mut context = input.context.clone();
     if let Some(addr) = &context.ip {
         context.ip = Some(ip::canonical(addr).map_err(|why| Error::invalid("context.ip", why))?);
     }
@@ -70,30 +154,10 @@ pub fn prepare(input: EventInput) -> Result<Prepared> {
         Some(t) => Some(time::parse(t).map_err(|why| Error::invalid("occurred_at", why))?),
         None => None,
     };
-    let before = state("before", input.before.as_deref())?;
-    let after = state("after", input.after.as_deref())?;
-    let metadata = match input.metadata.as_deref() {
-        None => None,
-        Some(text) => match parse_json("metadata", text)? {
-            Value::Object(map) => Some(Value::Object(map)),
-            _ => return Err(Error::invalid("metadata", "must be a JSON object")),
-        },
-    };
-    let (category, change_type) = classify::classify(&input.action);
-    let changes = diff::changes(before.as_ref(), after.as_ref());
-    Ok(Prepared {
-        tenant: input.tenant,
-        action: input.action,
-        category,
-        change_type,
-        actor: input.actor,
-        targets: input.targets,
-        outcome: input.outcome,
-        failure_reason: input.failure_reason,
+    Ok(Checked {
+        input,
         context,
         occurred_at,
-        changes,
-        metadata,
     })
 }
 
@@ -251,20 +315,12 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// A state document; a JSON `null` state is the same as no state.
-fn state(field: &str, text: Option<&str>) -> Result<Option<Value>> {
-    match text {
-        None => Ok(None),
-        Some(text) => match parse_json(field, text)? {
-            Value::Null => Ok(None),
-            v => Ok(Some(v)),
-        },
-    }
-}
-
 /// Parses JSON text, with errors that name the field and never quote it.
+/// Objects that name a member twice are refused ([`crate::strict`]).
 pub fn parse_json(field: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| json_error(field, &e))
+    serde_json::from_str::<crate::strict::Strict>(text)
+        .map(|s| s.0)
+        .map_err(|e| json_error(field, &e))
 }
 
 /// A serde_json error as a field error, without the input's text.
@@ -296,6 +352,7 @@ fn strip_position(message: &str) -> &str {
 mod tests {
     use super::*;
     use crate::model::ActorKind;
+    use crate::store::MemoryStore;
 
     fn input() -> EventInput {
         EventInput {
@@ -328,12 +385,14 @@ mod tests {
     fn refused(f: impl FnOnce(&mut EventInput)) -> String {
         let mut e = input();
         f(&mut e);
-        prepare(e).unwrap_err().to_string()
+        prepare(e, &mut MemoryStore::default())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn a_good_input_is_normalised() {
-        let p = prepare(input()).unwrap();
+        let p = prepare(input(), &mut MemoryStore::default()).unwrap();
         assert_eq!(p.context.ip.as_deref(), Some("203.0.113.9"));
         assert_eq!(time::format(p.occurred_at.unwrap()), "2026-11-21T10:00:00Z");
         assert_eq!(p.category, "user");
@@ -403,7 +462,7 @@ mod tests {
         let ok = "[".repeat(127) + &"]".repeat(127);
         let mut e = input();
         e.before = Some(ok);
-        assert!(prepare(e).is_ok());
+        assert!(prepare(e, &mut MemoryStore::default()).is_ok());
     }
 
     #[test]
@@ -418,7 +477,7 @@ mod tests {
     fn control_characters_are_kept() {
         let mut e = input();
         e.actor.name = Some("alice\n2025-01-01T00:00:00Z admin delete\u{1b}[2J\u{202e}".into());
-        let p = prepare(e.clone()).unwrap();
+        let p = prepare(e.clone(), &mut MemoryStore::default()).unwrap();
         assert_eq!(p.actor.name, e.actor.name);
     }
 
@@ -426,7 +485,7 @@ mod tests {
     fn null_states_are_absent() {
         let mut e = input();
         e.before = Some("null".into());
-        let p = prepare(e).unwrap();
+        let p = prepare(e, &mut MemoryStore::default()).unwrap();
         assert!(
             p.changes
                 .iter()

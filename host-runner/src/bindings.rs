@@ -11,8 +11,10 @@ wasmtime::component::bindgen!({
 });
 
 pub use audit::log::clock::Instant;
+pub use audit::log::keyring::KeyringError;
 pub use audit::log::store::{ChainHead, Row, ScanRequest, StoreError};
 pub use audit::log::types::{
     Actor, ActorKind, Change, ChangeOp, Error, Event, EventInput, FieldError, Filter, LimitError,
     Order, Outcome, Page, PageRequest, RequestContext, Target,
 };
+pub use exports::audit::log::diff::{DiffRequest, DiffResult};

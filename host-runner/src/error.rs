@@ -44,6 +44,9 @@ pub enum HostError {
     /// The store could not be opened.
     #[error("opening the store: {0}")]
     Storage(String),
+    /// The fingerprint master key could not be read or created.
+    #[error("fingerprint key: {0}")]
+    Key(String),
 }
 
 /// The kinds of trap the host tells apart.

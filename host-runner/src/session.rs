@@ -3,7 +3,9 @@
 //! instance cannot be entered again) and the next call instantiates afresh
 //! over the same store.
 
-use crate::bindings::{Actor, Audit, AuditPre, Event, EventInput, Page, PageRequest};
+use crate::bindings::{
+    Actor, Audit, AuditPre, DiffRequest, DiffResult, Event, EventInput, Page, PageRequest,
+};
 use crate::boundary;
 use crate::clock::Clock;
 use crate::error::{HostError, TrapKind};
@@ -20,6 +22,8 @@ pub struct Session {
     live: Option<(Store<HostState>, Audit)>,
     /// The store and clock while no instance holds them.
     idle: Option<(Box<dyn EventStore>, Box<dyn Clock>)>,
+    /// The fingerprint keys given to every instance ([`Session::with_keyring`]).
+    keyring: Option<std::sync::Arc<dyn crate::keys::Keyring>>,
 }
 
 impl Session {
@@ -34,7 +38,32 @@ impl Session {
             options,
             live: None,
             idle: Some((storage, clock)),
+            keyring: None,
         }
+    }
+
+    /// The same session with a keyring: redacted values get keyed
+    /// fingerprints (without one they are stored without).
+    pub fn with_keyring(mut self, keyring: std::sync::Arc<dyn crate::keys::Keyring>) -> Self {
+        self.park();
+        self.keyring = Some(keyring);
+        self
+    }
+
+    /// Compares two JSON documents: the RFC 6902 patch and the change list,
+    /// redacted, nothing stored.
+    pub fn diff(&mut self, request: &DiffRequest) -> Result<DiffResult, HostError> {
+        boundary::strings(
+            [
+                ("before", request.before.as_str()),
+                ("after", request.after.as_str()),
+                ("settings", request.settings.as_deref().unwrap_or("")),
+                ("action", request.action.as_deref().unwrap_or("")),
+                ("tenant", request.tenant.as_deref().unwrap_or("")),
+            ],
+            self.options.max_input_bytes,
+        )?;
+        self.call(|audit, store| audit.audit_log_diff().call_diff(store, request))
     }
 
     /// Records one event; returns it as stored.
@@ -184,7 +213,8 @@ impl Session {
                 .idle
                 .take()
                 .ok_or_else(|| HostError::Load("the session lost its store".into()))?;
-            let state = HostState::new(storage, clock, self.options.memory_limit_bytes);
+            let mut state = HostState::new(storage, clock, self.options.memory_limit_bytes);
+            state.keyring = self.keyring.clone();
             let mut store = Store::new(self.pre.engine(), state);
             store.limiter(|s| &mut s.limiter);
             store.set_epoch_deadline(Runtime::deadline_ticks(self.options.call_deadline));

@@ -20,6 +20,8 @@ pub struct HostState {
     pub limiter: MemoryLimiter,
     /// Rows the store committed during the current call.
     pub(crate) rows_stored: usize,
+    /// Fingerprints redacted values (the `keyring` import); `None`: no key.
+    pub(crate) keyring: Option<std::sync::Arc<dyn crate::keys::Keyring>>,
     wasi: WasiCtx,
     table: ResourceTable,
     stderr: MemoryOutputPipe,
@@ -45,6 +47,7 @@ impl HostState {
                 denied: false,
             },
             rows_stored: 0,
+            keyring: None,
             wasi,
             table: ResourceTable::new(),
             stderr,

@@ -4,6 +4,7 @@
 mod append;
 mod checkpoint;
 mod demo;
+mod diff;
 mod keygen;
 mod purge;
 mod query;
@@ -78,6 +79,12 @@ struct Cli {
     #[arg(long, global = true, env = "AUDIT_CLOCK", value_name = "TIME")]
     clock: Option<String>,
 
+    /// The master key that fingerprints redacted values (64 hex digits in a
+    /// file, created with mode 0600 on first use) [default: the store's path
+    /// with .key added; AUDIT_KEY may give the key itself].
+    #[arg(long, global = true, env = "AUDIT_KEY_FILE", value_name = "PATH")]
+    key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -91,6 +98,9 @@ enum Command {
     Query(query::Args),
     /// Show or replace a tenant's settings (recorded in its log).
     Settings(settings::Args),
+    /// Compare two JSON documents: print the RFC 6902 patch (or the change
+    /// list), with secrets redacted as the log would store them.
+    Diff(diff::Args),
     /// Run the quality-management scenario of the seed product (logins,
     /// a profile edit, a team and a role change, an export) and show the log.
     Demo(demo::Args),
@@ -132,6 +142,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Checkpoint(args) => checkpoint::run(&cli, args),
         Command::Keygen(args) => keygen::run(&cli, args),
         Command::Purge(args) => purge::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
     }
 }
 
@@ -182,9 +193,31 @@ impl Cli {
         })
     }
 
-    /// A session over the store and clock given on the command line.
+    /// A session over the store and clock given on the command line, with
+    /// the store's fingerprint key.
     fn session(&self) -> Result<Session> {
         let runtime = self.runtime()?;
-        Ok(runtime.session(self.open_store()?, self.clock()?))
+        Ok(runtime
+            .session(self.open_store()?, self.clock()?)
+            .with_keyring(self.keyring()?))
+    }
+
+    /// The fingerprint key: `AUDIT_KEY`, else `--key-file`, else the file
+    /// next to the store; a store in memory gets a key for this run only.
+    fn keyring(&self) -> Result<std::sync::Arc<dyn audit_host::Keyring>> {
+        if let Ok(hex) = std::env::var("AUDIT_KEY") {
+            return Ok(std::sync::Arc::new(
+                audit_host::MasterKey::from_hex(&hex).context("AUDIT_KEY")?,
+            ));
+        }
+        Ok(match &self.key_file {
+            Some(path) => std::sync::Arc::new(audit_host::KeyFile::new(path.clone())),
+            None if self.store.as_os_str() == ":memory:" => {
+                std::sync::Arc::new(audit_host::MasterKey::generate()?)
+            }
+            None => std::sync::Arc::new(audit_host::KeyFile::new(
+                audit_host::MasterKey::path_for_store(&self.store),
+            )),
+        })
     }
 }

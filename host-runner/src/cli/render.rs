@@ -74,6 +74,11 @@ fn changes_summary(changes: &[Change]) -> String {
             ),
             ChangeOp::Add => format!("{} added", safe(&c.path)),
             ChangeOp::Remove => format!("{} removed", safe(&c.path)),
+            ChangeOp::Move => format!(
+                "{} moved to {}",
+                safe(c.from_path.as_deref().unwrap_or("")),
+                safe(&c.path)
+            ),
         },
         many => format!("{} fields changed", many.len()),
     }
@@ -186,15 +191,22 @@ pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
         return writeln!(out, "  changes      (none)");
     }
     writeln!(out, "  changes")?;
-    let path_w = e
-        .changes
+    changes(out, &e.changes)
+}
+
+/// The change list as a table (path, operation, old and new value), the
+/// markers of redacted and collapsed changes under it.
+pub fn changes(out: &mut impl Write, changes: &[Change]) -> io::Result<()> {
+    if changes.is_empty() {
+        return writeln!(out, "    (no changes)");
+    }
+    let path_w = changes
         .iter()
         .map(|c| safe(&c.path).chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 40);
-    let old_w = e
-        .changes
+    let old_w = changes
         .iter()
         .map(|c| safe(c.old.as_deref().unwrap_or("")).chars().count())
         .max()
@@ -205,19 +217,31 @@ pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
         "    {:<path_w$}  {:<7}  {:<old_w$}  NEW VALUE",
         "PATH", "OP", "OLD VALUE"
     )?;
-    for c in &e.changes {
+    for c in changes {
         let op = match c.op {
             ChangeOp::Add => "add",
             ChangeOp::Remove => "remove",
             ChangeOp::Replace => "replace",
+            ChangeOp::Move => "move",
         };
+        let old = match (&c.from_path, c.op) {
+            (Some(from), ChangeOp::Move) => format!("from {}", safe(from)),
+            _ => safe(c.old.as_deref().unwrap_or("")),
+        };
+        let mut new = safe(c.new.as_deref().unwrap_or(""));
+        if c.redacted {
+            new.push_str("  (value hidden)");
+        }
+        if c.collapsed {
+            new.push_str("  (collapsed: too many changes below)");
+        }
         writeln!(
             out,
             "    {:<path_w$}  {:<7}  {:<old_w$}  {}",
             fit(&safe(&c.path), 40),
             op,
-            fit(&safe(c.old.as_deref().unwrap_or("")), 40),
-            fit(&safe(c.new.as_deref().unwrap_or("")), 60)
+            fit(&old, 40),
+            fit(&new, 90)
         )?;
     }
     Ok(())

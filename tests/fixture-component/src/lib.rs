@@ -29,7 +29,7 @@ mod generated {
 
 use generated::audit::log::store as wstore;
 use generated::audit::log::types as wit;
-use generated::exports::audit::log::{admin, codec, integrity, log};
+use generated::exports::audit::log::{admin, codec, diff, integrity, log};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -174,6 +174,12 @@ impl integrity::Guest for Fixture {
     }
 
     fn purge(_: String, _: wit::Actor) -> Result<integrity::PurgeOutcome, wit::Error> {
+        refuse()
+    }
+}
+
+impl diff::Guest for Fixture {
+    fn diff(_: diff::DiffRequest) -> Result<diff::DiffResult, wit::Error> {
         refuse()
     }
 }

@@ -1,0 +1,163 @@
+//! A tenant's redaction and diff rules: the settings members `redaction`
+//! and `diff` (documented in `docs/settings.md`), and what they compile to
+//! for one action.
+
+use crate::diff;
+use crate::error::{Error, Result};
+use crate::redact;
+use crate::settings::TenantSettings;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Entries a list of names in the rules may hold.
+const MAX_NAMES: usize = 256;
+
+/// The settings member `redaction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedactionSettings {
+    /// More sensitive member names, matched like the built-in ones.
+    pub keys: Vec<String>,
+    /// Member names never hidden for their name (compared after folding
+    /// case and dropping separators: `csrf_token` also names `csrfToken`).
+    pub exceptions: Vec<String>,
+    /// More keys and exceptions for single actions, added to the above.
+    pub actions: BTreeMap<String, ActionRedaction>,
+}
+
+/// The redaction rules of one action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionRedaction {
+    /// More sensitive member names for this action.
+    pub keys: Vec<String>,
+    /// More exceptions for this action.
+    pub exceptions: Vec<String>,
+}
+
+/// The settings member `diff`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiffSettings {
+    /// Member names that identify the objects of an array, tried in order.
+    pub identity_keys: Vec<String>,
+    /// Identity keys for single actions, used instead of the above.
+    pub actions: BTreeMap<String, ActionDiff>,
+}
+
+impl Default for DiffSettings {
+    fn default() -> Self {
+        DiffSettings {
+            identity_keys: vec!["id".to_string()],
+            actions: BTreeMap::new(),
+        }
+    }
+}
+
+/// The diff rules of one action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionDiff {
+    /// Identity keys for this action.
+    pub identity_keys: Vec<String>,
+}
+
+/// The compiled rules for one action of one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rules {
+    /// What is hidden.
+    pub redaction: redact::Rules,
+    /// How documents are compared.
+    pub diff: diff::Options,
+}
+
+/// The rules of `settings` for `action` (none: the general rules only).
+pub fn for_action(settings: &TenantSettings, action: Option<&str>) -> Rules {
+    let r = &settings.redaction;
+    let mut keys = r.keys.clone();
+    let mut exceptions = r.exceptions.clone();
+    if let Some(a) = action.and_then(|a| r.actions.get(a)) {
+        keys.extend(a.keys.iter().cloned());
+        exceptions.extend(a.exceptions.iter().cloned());
+    }
+    let identity_keys = action
+        .and_then(|a| settings.diff.actions.get(a))
+        .map_or_else(
+            || settings.diff.identity_keys.clone(),
+            |a| a.identity_keys.clone(),
+        );
+    Rules {
+        redaction: redact::Rules::new(&keys, &exceptions),
+        diff: diff::Options {
+            identity_keys,
+            ..diff::Options::default()
+        },
+    }
+}
+
+/// Checks the members `redaction` and `diff`; errors name the entry
+/// (`settings.redaction.keys[2]`).
+pub fn check(settings: &TenantSettings) -> Result<()> {
+    let r = &settings.redaction;
+    names("settings.redaction.keys", &r.keys, true)?;
+    names("settings.redaction.exceptions", &r.exceptions, true)?;
+    for (action, rules) in &r.actions {
+        let at = format!("settings.redaction.actions.{action}");
+        action_name(action, "settings.redaction.actions")?;
+        names(&format!("{at}.keys"), &rules.keys, true)?;
+        names(&format!("{at}.exceptions"), &rules.exceptions, true)?;
+    }
+    let d = &settings.diff;
+    names("settings.diff.identity_keys", &d.identity_keys, false)?;
+    for (action, rules) in &d.actions {
+        let at = format!("settings.diff.actions.{action}");
+        action_name(action, "settings.diff.actions")?;
+        names(&format!("{at}.identity_keys"), &rules.identity_keys, false)?;
+    }
+    if r.actions.len() > MAX_NAMES || d.actions.len() > MAX_NAMES {
+        return Err(Error::too_large(
+            "settings.redaction.actions",
+            MAX_NAMES,
+            r.actions.len().max(d.actions.len()),
+            "items",
+        ));
+    }
+    Ok(())
+}
+
+fn action_name(action: &str, field: &str) -> Result<()> {
+    crate::validate::action(action).map_err(|_| {
+        Error::invalid(
+            field,
+            "each member must be an action name, entity.verb (such as user.updated)",
+        )
+    })
+}
+
+/// A list of member names; `folded`: names matched after folding, which
+/// need a letter or digit.
+fn names(field: &str, list: &[String], folded: bool) -> Result<()> {
+    if list.len() > MAX_NAMES {
+        return Err(Error::too_large(field, MAX_NAMES, list.len(), "items"));
+    }
+    for (i, name) in list.iter().enumerate() {
+        if folded && redact::words(name).is_empty() {
+            return Err(Error::invalid(
+                format!("{field}[{i}]"),
+                "must hold at least one letter or digit",
+            ));
+        }
+        if name.is_empty() {
+            return Err(Error::invalid(format!("{field}[{i}]"), "must not be empty"));
+        }
+        if name.len() > crate::limits::MAX_NAME_BYTES {
+            return Err(Error::too_large(
+                format!("{field}[{i}]"),
+                crate::limits::MAX_NAME_BYTES,
+                name.len(),
+                "bytes",
+            ));
+        }
+    }
+    Ok(())
+}
