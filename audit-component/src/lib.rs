@@ -4,8 +4,9 @@
 //! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
 //! classification ([`classify`]), the change list ([`diff`]), canonical JSON
 //! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
-//! reading ([`query`]), per-tenant settings ([`settings`]) and JSON in and out
-//! ([`codec`]). The engine talks to
+//! reading ([`query`] over [`filter`], [`keyword`], [`cursor`] and [`scan`]),
+//! who may read ([`access`]), exports ([`export`], [`csv_export`]), per-tenant
+//! settings ([`settings`]) and JSON in and out ([`codec`]). The engine talks to
 //! its host only through the [`store::Store`] and [`store::Clock`] traits.
 //!
 //! Built for `wasm32-wasip2` (by `host-runner`'s build script) the crate is
@@ -14,17 +15,24 @@
 //! into calls of the host's imports. Built natively, the same modules run
 //! the unit tests and serve as the baseline for benchmarks.
 
+pub mod access;
 pub mod append;
 pub mod canonical;
 pub mod chain;
 pub mod classify;
 pub mod codec;
+pub mod csv_export;
+pub mod cursor;
 pub mod diff;
 pub mod error;
+pub mod export;
+pub mod filter;
 pub mod ip;
+pub mod keyword;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod scan;
 pub mod settings;
 pub mod store;
 pub mod time;

@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 /// their defaults; unknown members are refused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct TenantSettings {}
+pub struct TenantSettings {
+    /// Who may read the log: `access.enabled`, `access.roles`.
+    pub access: crate::access::AccessSettings,
+}
 
 /// Parses a settings document; errors name the member (`settings.x`).
 pub fn parse(text: &str) -> Result<TenantSettings> {
@@ -25,7 +28,7 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let settings: TenantSettings = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." {
             "settings".to_string()
@@ -42,7 +45,9 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
             None => message,
         };
         Error::invalid(field, reason)
-    })
+    })?;
+    settings.access.check().map_err(|e| e.within("settings"))?;
+    Ok(settings)
 }
 
 /// The settings as canonical JSON, defaults included.
@@ -128,7 +133,10 @@ mod tests {
     fn defaults_when_nothing_is_stored() {
         let mut s = MemoryStore::default();
         assert_eq!(load(&mut s, "acme").unwrap(), TenantSettings::default());
-        assert_eq!(to_json(&TenantSettings::default()).unwrap(), "{}");
+        assert_eq!(
+            to_json(&TenantSettings::default()).unwrap(),
+            r#"{"access":{"enabled":true,"roles":["admin","super_admin"]}}"#
+        );
     }
 
     #[test]
@@ -137,7 +145,10 @@ mod tests {
         let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
         assert_eq!(event.action, "audit_log.settings_updated");
         assert_eq!(event.seq, 1);
-        assert_eq!(s.get_settings("acme").unwrap().as_deref(), Some("{}"));
+        assert_eq!(
+            parse(&s.get_settings("acme").unwrap().unwrap()).unwrap(),
+            TenantSettings::default()
+        );
     }
 
     #[test]

@@ -1,0 +1,525 @@
+//! CSV rows of events: the columns, their cells, and the formula
+//! neutralisation every cell goes through (`docs/export.md`).
+//!
+//! The `csv` crate writes the file (RFC 4180: CRLF line ends, quotes doubled,
+//! embedded line breaks kept inside quoted cells), with every cell quoted.
+//! Before a cell is written, [`neutralise`] puts a `'` in front of any text a
+//! spreadsheet could read as a formula, as OWASP recommends. A column is one
+//! entry of [`COLUMNS`] and one arm of [`Layout::cell`]: adding one (the
+//! integrity work's proof columns, say) touches nothing else.
+
+use crate::error::{Error, Result};
+use crate::model::{Event, Outcome, Target};
+use crate::{canonical, time};
+use chrono::{FixedOffset, SecondsFormat};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Columns per export, at most.
+pub const MAX_COLUMNS: usize = 64;
+
+/// One column of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// `occurred_at`, in UTC or the export's offset.
+    Timestamp,
+    /// `recorded_at`, likewise.
+    RecordedAt,
+    /// Position in the tenant's log.
+    Seq,
+    /// The event's id.
+    EventId,
+    /// The tenant.
+    Tenant,
+    /// The actor as people see it: its name, else its id; `System` for a
+    /// system actor without a name.
+    Actor,
+    /// The actor's id.
+    ActorId,
+    /// The actor's name.
+    ActorName,
+    /// The actor's e-mail.
+    ActorEmail,
+    /// The actor's kind.
+    ActorKind,
+    /// The action.
+    Action,
+    /// The category.
+    Category,
+    /// The change type.
+    ChangeType,
+    /// Each target as `kind: name` (its id when it has no name), one a line.
+    Target,
+    /// Each target's kind, one a line.
+    TargetKind,
+    /// Each target's id, one a line.
+    TargetId,
+    /// Each target's name, one a line.
+    TargetName,
+    /// The changed field's path; with rows of events, every path, one a line.
+    Field,
+    /// The value before: a string as its text, anything else as JSON; with
+    /// rows of events, one `path: value` line per change.
+    OldValue,
+    /// The value after, likewise.
+    NewValue,
+    /// `success` or `failure`.
+    Outcome,
+    /// Why it failed.
+    FailureReason,
+    /// The client's IP address.
+    Ip,
+    /// The client's user agent.
+    UserAgent,
+    /// The session id.
+    SessionId,
+    /// The request id.
+    RequestId,
+    /// The metadata object as canonical JSON.
+    Metadata,
+    /// The previous event's hash.
+    PrevHash,
+    /// The event's hash.
+    Hash,
+}
+
+/// Every column by its name (the header cell and the `--columns` word).
+pub const COLUMNS: &[(&str, Column)] = &[
+    ("timestamp", Column::Timestamp),
+    ("recorded_at", Column::RecordedAt),
+    ("seq", Column::Seq),
+    ("event_id", Column::EventId),
+    ("tenant", Column::Tenant),
+    ("actor", Column::Actor),
+    ("actor_id", Column::ActorId),
+    ("actor_name", Column::ActorName),
+    ("actor_email", Column::ActorEmail),
+    ("actor_kind", Column::ActorKind),
+    ("action", Column::Action),
+    ("category", Column::Category),
+    ("change_type", Column::ChangeType),
+    ("target", Column::Target),
+    ("target_kind", Column::TargetKind),
+    ("target_id", Column::TargetId),
+    ("target_name", Column::TargetName),
+    ("field", Column::Field),
+    ("old_value", Column::OldValue),
+    ("new_value", Column::NewValue),
+    ("outcome", Column::Outcome),
+    ("failure_reason", Column::FailureReason),
+    ("ip", Column::Ip),
+    ("user_agent", Column::UserAgent),
+    ("session_id", Column::SessionId),
+    ("request_id", Column::RequestId),
+    ("metadata", Column::Metadata),
+    ("prev_hash", Column::PrevHash),
+    ("hash", Column::Hash),
+];
+
+/// The default columns with rows of events (seed 002's Timestamp, User,
+/// Action, Target, Old Value, New Value, IP Address, and what identifies
+/// the event).
+pub const DEFAULT_COLUMNS: &[Column] = &[
+    Column::Timestamp,
+    Column::Actor,
+    Column::Action,
+    Column::Category,
+    Column::Target,
+    Column::ChangeType,
+    Column::OldValue,
+    Column::NewValue,
+    Column::Ip,
+    Column::Outcome,
+    Column::EventId,
+    Column::Hash,
+];
+
+impl Column {
+    /// The column's name.
+    pub fn name(self) -> &'static str {
+        COLUMNS
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// What one row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowMode {
+    /// One row per event.
+    #[default]
+    Events,
+    /// One row per changed field.
+    Changes,
+}
+
+/// The columns, row mode and time offset of one CSV export.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    columns: Vec<Column>,
+    rows: RowMode,
+    offset: Option<FixedOffset>,
+}
+
+impl Layout {
+    /// Checks the column names (empty: the default set) and the offset.
+    pub fn new(columns: &[String], rows: RowMode, utc_offset: Option<&str>) -> Result<Self> {
+        if columns.len() > MAX_COLUMNS {
+            return Err(Error::too_large(
+                "columns",
+                MAX_COLUMNS,
+                columns.len(),
+                "items",
+            ));
+        }
+        let columns = if columns.is_empty() {
+            let mut c = DEFAULT_COLUMNS.to_vec();
+            if rows == RowMode::Changes {
+                c.insert(6, Column::Field);
+            }
+            c
+        } else {
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    COLUMNS
+                        .iter()
+                        .find(|(n, _)| *n == name.as_str())
+                        .map(|(_, c)| *c)
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                format!("columns[{i}]"),
+                                format!(
+                                    "unknown column; expected one of {}",
+                                    COLUMNS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<_>>()?
+        };
+        let offset = utc_offset.map(parse_offset).transpose()?;
+        Ok(Layout {
+            columns,
+            rows,
+            offset,
+        })
+    }
+
+    /// The columns' names, in order.
+    pub fn column_names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name()).collect()
+    }
+
+    /// Writes the header row.
+    pub fn header(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<()> {
+        w.write_record(self.columns.iter().map(|c| c.name()))
+            .map_err(csv_error)
+    }
+
+    /// Writes the event's row(s); returns how many.
+    pub fn write_event(&self, w: &mut csv::Writer<Vec<u8>>, e: &Event) -> Result<u64> {
+        match self.rows {
+            RowMode::Events => {
+                self.write_row(w, e, None)?;
+                Ok(1)
+            }
+            RowMode::Changes if e.changes.is_empty() => {
+                self.write_row(w, e, None)?;
+                Ok(1)
+            }
+            RowMode::Changes => {
+                for i in 0..e.changes.len() {
+                    self.write_row(w, e, Some(i))?;
+                }
+                Ok(e.changes.len() as u64)
+            }
+        }
+    }
+
+    fn write_row(&self, w: &mut csv::Writer<Vec<u8>>, e: &Event, change: Option<usize>) -> Result<()> {
+        for &column in &self.columns {
+            let cell = self.cell(column, e, change);
+            w.write_field(neutralise(&cell).as_bytes())
+                .map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)
+    }
+
+    /// One cell, before neutralisation. `change` picks one change (rows of
+    /// changes); `None` summarises them all.
+    fn cell<'e>(&self, column: Column, e: &'e Event, change: Option<usize>) -> Cow<'e, str> {
+        let opt = |s: &'e Option<String>| Cow::Borrowed(s.as_deref().unwrap_or(""));
+        let lines = |f: &dyn Fn(&'e Target) -> Cow<'e, str>| -> Cow<'e, str> {
+            match e.targets.as_slice() {
+                [] => Cow::Borrowed(""),
+                [t] => f(t),
+                many => Cow::Owned(many.iter().map(f).collect::<Vec<_>>().join("\n")),
+            }
+        };
+        match column {
+            Column::Timestamp => self.time(&e.occurred_at),
+            Column::RecordedAt => self.time(&e.recorded_at),
+            Column::Seq => Cow::Owned(e.seq.to_string()),
+            Column::EventId => Cow::Borrowed(&e.id),
+            Column::Tenant => Cow::Borrowed(&e.tenant),
+            Column::Actor => match (&e.actor.name, e.actor.kind) {
+                (Some(name), _) => Cow::Borrowed(name),
+                (None, crate::model::ActorKind::System) => Cow::Borrowed("System"),
+                (None, _) => Cow::Borrowed(&e.actor.id),
+            },
+            Column::ActorId => Cow::Borrowed(&e.actor.id),
+            Column::ActorName => opt(&e.actor.name),
+            Column::ActorEmail => opt(&e.actor.email),
+            Column::ActorKind => Cow::Borrowed(e.actor.kind.as_str()),
+            Column::Action => Cow::Borrowed(&e.action),
+            Column::Category => Cow::Borrowed(&e.category),
+            Column::ChangeType => Cow::Borrowed(&e.change_type),
+            Column::Target => lines(&|t| {
+                Cow::Owned(format!("{}: {}", t.kind, t.name.as_deref().unwrap_or(&t.id)))
+            }),
+            Column::TargetKind => lines(&|t| Cow::Borrowed(&t.kind)),
+            Column::TargetId => lines(&|t| Cow::Borrowed(&t.id)),
+            Column::TargetName => lines(&|t| Cow::Borrowed(t.name.as_deref().unwrap_or(""))),
+            Column::Field => match change {
+                Some(i) => Cow::Borrowed(&e.changes[i].path),
+                None => Cow::Owned(
+                    e.changes
+                        .iter()
+                        .map(|c| c.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            },
+            Column::OldValue => changed(e, change, |c| c.old.as_ref()),
+            Column::NewValue => changed(e, change, |c| c.new.as_ref()),
+            Column::Outcome => Cow::Borrowed(match e.outcome {
+                Outcome::Success => "success",
+                Outcome::Failure => "failure",
+            }),
+            Column::FailureReason => opt(&e.failure_reason),
+            Column::Ip => opt(&e.context.ip),
+            Column::UserAgent => opt(&e.context.user_agent),
+            Column::SessionId => opt(&e.context.session_id),
+            Column::RequestId => opt(&e.context.request_id),
+            Column::Metadata => match &e.metadata {
+                Some(m) => Cow::Owned(canonical::to_string(m)),
+                None => Cow::Borrowed(""),
+            },
+            Column::PrevHash => Cow::Borrowed(&e.prev_hash),
+            Column::Hash => opt(&e.hash),
+        }
+    }
+
+    /// A stored UTC time, at the export's offset when it has one.
+    fn time<'e>(&self, stored: &'e str) -> Cow<'e, str> {
+        let Some(offset) = self.offset else {
+            return Cow::Borrowed(stored);
+        };
+        match time::parse(stored) {
+            Ok(t) => Cow::Owned(
+                t.with_timezone(&offset)
+                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            ),
+            // Stored times are always valid; never hide one that is not.
+            Err(_) => Cow::Borrowed(stored),
+        }
+    }
+}
+
+/// A change's old or new value: one change's value, or every change's as
+/// `path: value` lines.
+fn changed<'e>(
+    e: &'e Event,
+    change: Option<usize>,
+    side: impl Fn(&'e crate::model::Change) -> Option<&'e Value>,
+) -> Cow<'e, str> {
+    match change {
+        Some(i) => side(&e.changes[i]).map_or(Cow::Borrowed(""), value_text),
+        None => {
+            let mut out = String::new();
+            for c in &e.changes {
+                if let Some(v) = side(c) {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&c.path);
+                    out.push_str(": ");
+                    out.push_str(&value_text(v));
+                }
+            }
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// A string as its text; any other value as canonical JSON.
+fn value_text(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(canonical::to_string(other)),
+    }
+}
+
+/// `Z`, or `+HH:MM` / `-HH:MM` up to 23:59.
+fn parse_offset(text: &str) -> Result<FixedOffset> {
+    let bad = || {
+        Error::invalid(
+            "utc_offset",
+            "must be Z or +HH:MM / -HH:MM (such as +02:00 or -05:30)",
+        )
+    };
+    if text == "Z" {
+        return FixedOffset::east_opt(0).ok_or_else(bad);
+    }
+    let b = text.as_bytes();
+    if b.len() != 6 || b[3] != b':' || !(b[0] == b'+' || b[0] == b'-') {
+        return Err(bad());
+    }
+    let num = |s: &str| s.parse::<i32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    let (Some(h), Some(m)) = (num(&text[1..3]), num(&text[4..6])) else {
+        return Err(bad());
+    };
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    let seconds = (h * 3600 + m * 60) * if b[0] == b'-' { -1 } else { 1 };
+    FixedOffset::east_opt(seconds).ok_or_else(bad)
+}
+
+/// The CSV writer every export uses: every cell quoted (so that no
+/// delimiter a spreadsheet guesses, `,` or `;`, can split a cell), CRLF
+/// line ends as RFC 4180 says.
+pub fn writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buffer)
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Other(format!("writing CSV: {e}"))
+}
+
+/// Characters that make a spreadsheet read a cell as a formula when it
+/// starts with one (OWASP CSV Injection), with their full-width forms that
+/// some spreadsheets also accept, and `'` itself, so that the prefix can
+/// always be taken off again.
+const TRIGGERS: &[char] = &[
+    '=', '+', '-', '@', '\t', '\r', '\n', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}', '\'',
+];
+
+/// A cell made safe for spreadsheets: text that starts with a formula
+/// character gets a `'` in front, which spreadsheets show as text. A cell
+/// that starts with `'` gets one too, so that taking one leading `'` off a
+/// cell that has one always gives the original text back. A cell that is
+/// a number as JSON writes it (`-5`, `-1.5e3`) is left alone: it is a value
+/// to compute with, not a formula.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some(c) if TRIGGERS.contains(&c) && !is_json_number(cell) => {
+            let mut out = String::with_capacity(cell.len() + 1);
+            out.push('\'');
+            out.push_str(cell);
+            Cow::Owned(out)
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// The original text of a neutralised cell (what a reader of the export
+/// does): one leading `'` taken off.
+pub fn restore(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// `-?int(.frac)?(e[+-]?exp)?` with JSON's rules (no leading zeros).
+fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int_start = i;
+    let n = digits(&mut i);
+    if n == 0 || (n > 1 && b[int_start] == b'0') {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_restorable() {
+        for (cell, out) in [
+            ("=1+2", "'=1+2"),
+            ("+1", "'+1"),
+            ("-1+cmd", "'-1+cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("\nx", "'\nx"),
+            ("\u{ff1d}1", "'\u{ff1d}1"),
+            ("'=1", "''=1"),
+            ("'", "''"),
+            ("a=1", "a=1"),
+            ("", ""),
+            ("\u{2013}", "\u{2013}"),
+            ("-5", "-5"),
+            ("-1.5e3", "-1.5e3"),
+            ("-0.25", "-0.25"),
+            ("-01", "'-01"),
+            ("-", "'-"),
+            ("-1e", "'-1e"),
+            ("+5", "'+5"),
+        ] {
+            assert_eq!(neutralise(cell), out, "{cell:?}");
+            assert_eq!(restore(&neutralise(cell)), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+02:00").unwrap().local_minus_utc(), 7200);
+        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
+        assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
+        for bad in ["+2:00", "02:00", "+24:00", "+02:60", "UTC", "+0a:00", "+02:00:00"] {
+            assert!(parse_offset(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_columns_are_named() {
+        let e = Layout::new(&["timestamp".into(), "colour".into()], RowMode::Events, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("columns[1]: unknown column; expected one of timestamp,"), "{e}");
+    }
+}

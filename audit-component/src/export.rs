@@ -1,0 +1,283 @@
+//! Exports: a tenant's events matching a filter, as CSV or JSON Lines,
+//! produced in chunks while the log is scanned, so that memory stays flat
+//! whatever the number of events.
+//!
+//! An export reads a snapshot, the events up to the head it found when it
+//! started, and is recorded (`audit_log.exported`) before its first byte.
+//! It is complete only when [`Exporter::next_chunk`] has returned `None`;
+//! `progress().done` says so. A manifest or a trailer (the integrity work's
+//! signed one) fits at that point: the exporter knows the counts and the
+//! snapshot's range, and a last chunk can carry it.
+
+use crate::access::{self, Read, Viewer};
+use crate::append::store_error;
+use crate::codec;
+use crate::csv_export::{self, Layout, RowMode};
+use crate::error::{Error, Result};
+use crate::filter::{Compiled, Filter};
+use crate::query::{Order, filter_json, matching};
+use crate::scan::{MAX_BATCH_ROWS, Scanner};
+use crate::store::{Clock, Store};
+use serde_json::{Map, json};
+
+/// A chunk is handed out once it holds at least this many bytes (or the
+/// export is over).
+pub const CHUNK_BYTES: usize = 256 * 1024;
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180 CSV.
+    Csv,
+    /// One stored event per line.
+    Jsonl,
+}
+
+/// What to export (the WIT `export-request`).
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    /// Which events.
+    pub filter: Filter,
+    /// In which order.
+    pub order: Order,
+    /// Who exports.
+    pub viewer: Viewer,
+    /// CSV or JSON Lines.
+    pub format: Format,
+    /// CSV columns by name; empty for the default.
+    pub columns: Vec<String>,
+    /// CSV rows per event or per change.
+    pub rows: RowMode,
+    /// CSV: start with a byte-order mark.
+    pub byte_order_mark: bool,
+    /// CSV: times at this offset.
+    pub utc_offset: Option<String>,
+}
+
+/// How far an export has come (the WIT `export-progress`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Events written.
+    pub events: u64,
+    /// Rows written (CSV, header not counted; JSON Lines: events).
+    pub rows: u64,
+    /// Bytes produced.
+    pub bytes: u64,
+    /// Sequence numbers covered, out of `span`.
+    pub covered: u64,
+    /// Sequence numbers in the snapshot.
+    pub span: u64,
+    /// Whether the last chunk has been handed out.
+    pub done: bool,
+}
+
+/// One export in progress.
+pub struct Exporter {
+    tenant: String,
+    filter: Compiled,
+    scan: Scanner,
+    layout: Option<Layout>,
+    descending: bool,
+    /// The snapshot's head: the highest seq the export covers.
+    head: u64,
+    /// Bytes that go first in the first chunk (BOM and header).
+    preamble: Vec<u8>,
+    progress: Progress,
+    failed: bool,
+}
+
+/// Checks the request and the viewer's access, records the export, and
+/// returns the exporter.
+pub fn start(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    request: &ExportRequest,
+) -> Result<Exporter> {
+    let filter = Compiled::new(&request.filter)?;
+    let layout = match request.format {
+        Format::Csv => Some(Layout::new(
+            &request.columns,
+            request.rows,
+            request.utc_offset.as_deref(),
+        )?),
+        Format::Jsonl => {
+            let csv_only = [
+                ("columns", !request.columns.is_empty()),
+                ("rows", request.rows != RowMode::Events),
+                ("byte_order_mark", request.byte_order_mark),
+                ("utc_offset", request.utc_offset.is_some()),
+            ];
+            if let Some((field, _)) = csv_only.iter().find(|(_, given)| *given) {
+                return Err(Error::invalid(
+                    *field,
+                    "only for CSV exports; JSON Lines has the stored events as they are",
+                ));
+            }
+            None
+        }
+    };
+    let tenant = request.filter.tenant.clone();
+    let mut details = Map::new();
+    details.insert("filter".into(), filter_json(&request.filter));
+    details.insert("order".into(), json!(request.order.as_str()));
+    details.insert(
+        "format".into(),
+        json!(match request.format {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }),
+    );
+    if request.format == Format::Csv {
+        let columns: Vec<&str> = match &layout {
+            Some(l) => l.column_names(),
+            None => Vec::new(),
+        };
+        details.insert("columns".into(), json!(columns));
+        details.insert(
+            "rows".into(),
+            json!(match request.rows {
+                RowMode::Events => "events",
+                RowMode::Changes => "changes",
+            }),
+        );
+    }
+    let read = access::prepare_read(&tenant, &request.viewer, Read::Export, details)?;
+    read.authorize(store, clock)?;
+    // The snapshot: what is stored now. The export's own event comes after.
+    let head = store.head(&tenant).map_err(store_error)?.map_or(0, |h| h.seq);
+    read.record(store, clock, Map::new())?;
+
+    let descending = request.order == Order::NewestFirst;
+    let scan = if descending {
+        Scanner::new(
+            &tenant,
+            true,
+            Some(head.saturating_add(1)),
+            filter.store_bounds(),
+            MAX_BATCH_ROWS,
+        )
+    } else {
+        Scanner::new(&tenant, false, None, filter.store_bounds(), MAX_BATCH_ROWS).up_to(head)
+    };
+    let mut preamble = Vec::new();
+    if let Some(layout) = &layout {
+        if request.byte_order_mark {
+            preamble.extend_from_slice(BOM);
+        }
+        let mut w = csv_export::writer(preamble);
+        layout.header(&mut w)?;
+        preamble = w
+            .into_inner()
+            .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+    }
+    Ok(Exporter {
+        tenant,
+        filter,
+        scan,
+        layout,
+        descending,
+        head,
+        preamble,
+        progress: Progress {
+            span: head,
+            ..Progress::default()
+        },
+        failed: false,
+    })
+}
+
+impl Exporter {
+    /// The next chunk, or `None` once the export is complete. After an
+    /// error the export is over and incomplete.
+    pub fn next_chunk(&mut self, store: &mut impl Store) -> Result<Option<Vec<u8>>> {
+        if self.failed {
+            return Err(Error::Other(
+                "this export failed earlier and cannot go on; start a new one".into(),
+            ));
+        }
+        if self.progress.done {
+            return Ok(None);
+        }
+        match self.fill(store) {
+            Ok(chunk) => Ok(chunk),
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// How far the export has come.
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    fn fill(&mut self, store: &mut impl Store) -> Result<Option<Vec<u8>>> {
+        let mut chunk = std::mem::take(&mut self.preamble);
+        let mut csv = self
+            .layout
+            .as_ref()
+            .map(|_| csv_export::writer(Vec::with_capacity(CHUNK_BYTES + 64 * 1024)));
+        let mut written = 0usize;
+        let mut exhausted = false;
+        while written + chunk.len() < CHUNK_BYTES {
+            let Some(rows) = self.scan.next_batch(store)? else {
+                exhausted = true;
+                break;
+            };
+            for row in rows {
+                let Some(event) = matching(&self.filter, &self.tenant, row)? else {
+                    continue;
+                };
+                self.progress.events += 1;
+                match (&self.layout, &mut csv) {
+                    (Some(layout), Some(w)) => {
+                        self.progress.rows += layout.write_event(w, &event)?;
+                    }
+                    _ => {
+                        chunk.extend_from_slice(codec::to_json(&event)?.as_bytes());
+                        chunk.push(b'\n');
+                        self.progress.rows += 1;
+                    }
+                }
+            }
+            if let Some(w) = &mut csv {
+                w.flush()
+                    .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+                written = w.get_ref().len();
+            }
+            self.progress.covered = self.covered();
+        }
+        if let Some(w) = csv {
+            let body = w
+                .into_inner()
+                .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+            if chunk.is_empty() {
+                chunk = body;
+            } else {
+                chunk.extend_from_slice(&body);
+            }
+        }
+        if exhausted {
+            self.progress.done = true;
+            self.progress.covered = self.progress.span;
+        }
+        self.progress.bytes += chunk.len() as u64;
+        if chunk.is_empty() && self.progress.done {
+            return Ok(None);
+        }
+        Ok(Some(chunk))
+    }
+
+    /// Seqs of the snapshot the scan has gone past.
+    fn covered(&self) -> u64 {
+        match (self.scan.position(), self.descending) {
+            (None, _) => 0,
+            (Some(p), true) => self.head.saturating_sub(p.saturating_sub(1)),
+            (Some(p), false) => p.min(self.head),
+        }
+    }
+}
