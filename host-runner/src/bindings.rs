@@ -16,3 +16,7 @@ pub use audit::log::types::{
     Actor, ActorKind, Change, ChangeOp, Error, Event, EventInput, FieldError, Filter, LimitError,
     Order, Outcome, Page, PageRequest, RequestContext, Target,
 };
+pub use audit::log::types::{OutcomeKind, Viewer};
+pub use exports::audit::log::data_export::{
+    ExportFormat, ExportProgress, ExportRequest, ExportRows,
+};

@@ -29,6 +29,7 @@ pub mod bindings;
 pub mod cache;
 pub mod clock;
 pub mod error;
+pub mod export;
 pub mod runtime;
 pub mod session;
 pub mod state;
@@ -36,6 +37,7 @@ pub mod storage;
 
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{HostError, TrapKind};
+pub use export::Export;
 pub use runtime::{Options, Runtime};
 pub use session::Session;
 pub use storage::{EventStore, MemoryStore, SqliteStore};

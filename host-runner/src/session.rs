@@ -3,7 +3,7 @@
 //! instance cannot be entered again) and the next call instantiates afresh
 //! over the same store.
 
-use crate::bindings::{Actor, Audit, AuditPre, Event, EventInput, Page, PageRequest};
+use crate::bindings::{Actor, Audit, AuditPre, Event, EventInput, Page, PageRequest, Viewer};
 use crate::clock::Clock;
 use crate::error::{HostError, TrapKind};
 use crate::runtime::{Options, Runtime};
@@ -51,9 +51,18 @@ impl Session {
         self.call(|audit, store| audit.audit_log_log().call_query(store, request))
     }
 
-    /// Reads one event by id.
-    pub fn get_event(&mut self, tenant: &str, id: &str) -> Result<Event, HostError> {
-        self.call(|audit, store| audit.audit_log_log().call_get_event(store, tenant, id))
+    /// Reads one event by id, for a viewer (the read is recorded).
+    pub fn get_event(
+        &mut self,
+        tenant: &str,
+        id: &str,
+        viewer: &Viewer,
+    ) -> Result<Event, HostError> {
+        self.call(|audit, store| {
+            audit
+                .audit_log_log()
+                .call_get_event(store, tenant, id, viewer)
+        })
     }
 
     /// Parses JSON text (an object, an array or JSON Lines) into event inputs.
@@ -102,7 +111,7 @@ impl Session {
         self.idle.take().map(|(storage, _)| storage)
     }
 
-    fn call<R>(
+    pub(crate) fn call<R>(
         &mut self,
         f: impl FnOnce(
             &Audit,
@@ -148,6 +157,16 @@ impl Session {
             }
         }
         Ok(self.live.as_mut().expect("an instance is live"))
+    }
+
+    /// Drops a resource the live instance handed out; nothing to do when
+    /// that instance is gone (a trap took its resources with it).
+    pub(crate) fn drop_resource(&mut self, resource: wasmtime::component::ResourceAny) {
+        if let Some((store, _)) = self.live.as_mut() {
+            // A failure here means the handle was already invalid: nothing
+            // is left to free.
+            let _ = resource.resource_drop(store);
+        }
     }
 
     /// Drops the instance, keeping the store and clock.

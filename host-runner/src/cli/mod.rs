@@ -3,6 +3,8 @@
 
 mod append;
 mod demo;
+mod export;
+mod filter_args;
 mod query;
 mod render;
 mod settings;
@@ -75,6 +77,9 @@ enum Command {
     Append(append::Args),
     /// List a tenant's events, newest first, one page at a time.
     Query(query::Args),
+    /// Export a tenant's events matching a filter as CSV or JSON Lines,
+    /// streamed to standard output or a file.
+    Export(export::Args),
     /// Show or replace a tenant's settings (recorded in its log).
     Settings(settings::Args),
     /// Run the quality-management scenario of the seed product (logins,
@@ -100,6 +105,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Append(args) => append::run(&cli, args),
         Command::Query(args) => query::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Settings(args) => settings::run(&cli, args),
     }
