@@ -29,13 +29,24 @@ fn demo_runs_the_quality_management_scenario() {
     // the demo made (two pages, one event, one export) is in the log too
     let actions = |rows: Vec<(u64, String, String, String)>| -> Vec<String> {
         rows.iter()
-            .map(|r| serde_json::from_str::<serde_json::Value>(&r.3).unwrap()["action"].as_str().unwrap().to_string())
+            .map(|r| {
+                serde_json::from_str::<serde_json::Value>(&r.3).unwrap()["action"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     };
     let rows = actions(raw_rows(&dir.path().join("audit.db"), "demo-qa"));
-    assert_eq!(rows.iter().filter(|a| !a.starts_with("audit_log.")).count(), 6);
+    assert_eq!(
+        rows.iter().filter(|a| !a.starts_with("audit_log.")).count(),
+        6
+    );
     assert_eq!(rows.iter().filter(|a| *a == "audit_log.viewed").count(), 3);
-    assert_eq!(rows.iter().filter(|a| *a == "audit_log.exported").count(), 1);
+    assert_eq!(
+        rows.iter().filter(|a| *a == "audit_log.exported").count(),
+        1
+    );
     // a second run continues the same log
     run_ok(audit_host(dir.path()).arg("demo"));
     assert_eq!(raw_rows(&dir.path().join("audit.db"), "demo-qa").len(), 20);
@@ -252,5 +263,13 @@ fn a_store_of_an_older_schema_is_brought_up_to_date() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
+    let index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'audit_events_by_time_seq'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "the time index carries seq");
 }

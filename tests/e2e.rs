@@ -15,3 +15,9 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// Every filter against a reference implementation; pages under concurrent appends.
+mod search;
+// Exports: formula injection, CSV edge cases, JSON Lines, complete files only.
+mod export;
+// Who may read, and the event every read leaves.
+mod access;

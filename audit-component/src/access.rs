@@ -119,7 +119,9 @@ pub fn prepare_read(
         occurred_at: None,
         before: None,
         after: None,
-        metadata: Some(crate::canonical::to_string(&Value::Object(metadata.clone()))),
+        metadata: Some(crate::canonical::to_string(&Value::Object(
+            metadata.clone(),
+        ))),
     };
     // Validate now, so that a bad viewer is refused before anything is read.
     prepare(input.clone()).map_err(|e| match e {
@@ -160,7 +162,9 @@ impl Pending {
         let refusal = if !access.enabled {
             Some((
                 "audit_log_not_enabled",
-                format!("the audit log of tenant {tenant} is not enabled for reading (setting access.enabled)"),
+                format!(
+                    "the audit log of tenant {tenant} is not enabled for reading (setting access.enabled)"
+                ),
             ))
         } else if !self.roles().any(|r| {
             access

@@ -52,7 +52,11 @@ impl wlog::Guest for Component {
         })
     }
 
-    fn get_event(tenant: String, id: String, viewer: wit::Viewer) -> Result<wit::Event, wit::Error> {
+    fn get_event(
+        tenant: String,
+        id: String,
+        viewer: wit::Viewer,
+    ) -> Result<wit::Event, wit::Error> {
         query::get_event(
             &mut HostStore,
             &mut HostClock,

@@ -193,7 +193,11 @@ impl Layout {
                                 format!("columns[{i}]"),
                                 format!(
                                     "unknown column; expected one of {}",
-                                    COLUMNS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                                    COLUMNS
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 ),
                             )
                         })
@@ -239,7 +243,12 @@ impl Layout {
         }
     }
 
-    fn write_row(&self, w: &mut csv::Writer<Vec<u8>>, e: &Event, change: Option<usize>) -> Result<()> {
+    fn write_row(
+        &self,
+        w: &mut csv::Writer<Vec<u8>>,
+        e: &Event,
+        change: Option<usize>,
+    ) -> Result<()> {
         for &column in &self.columns {
             let cell = self.cell(column, e, change);
             w.write_field(neutralise(&cell).as_bytes())
@@ -278,7 +287,11 @@ impl Layout {
             Column::Category => Cow::Borrowed(&e.category),
             Column::ChangeType => Cow::Borrowed(&e.change_type),
             Column::Target => lines(&|t| {
-                Cow::Owned(format!("{}: {}", t.kind, t.name.as_deref().unwrap_or(&t.id)))
+                Cow::Owned(format!(
+                    "{}: {}",
+                    t.kind,
+                    t.name.as_deref().unwrap_or(&t.id)
+                ))
             }),
             Column::TargetKind => lines(&|t| Cow::Borrowed(&t.kind)),
             Column::TargetId => lines(&|t| Cow::Borrowed(&t.id)),
@@ -378,7 +391,11 @@ fn parse_offset(text: &str) -> Result<FixedOffset> {
     if b.len() != 6 || b[3] != b':' || !(b[0] == b'+' || b[0] == b'-') {
         return Err(bad());
     }
-    let num = |s: &str| s.parse::<i32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    let num = |s: &str| {
+        s.parse::<i32>()
+            .ok()
+            .filter(|_| s.bytes().all(|c| c.is_ascii_digit()))
+    };
     let (Some(h), Some(m)) = (num(&text[1..3]), num(&text[4..6])) else {
         return Err(bad());
     };
@@ -510,16 +527,31 @@ mod tests {
         assert_eq!(parse_offset("+02:00").unwrap().local_minus_utc(), 7200);
         assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
         assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
-        for bad in ["+2:00", "02:00", "+24:00", "+02:60", "UTC", "+0a:00", "+02:00:00"] {
+        for bad in [
+            "+2:00",
+            "02:00",
+            "+24:00",
+            "+02:60",
+            "UTC",
+            "+0a:00",
+            "+02:00:00",
+        ] {
             assert!(parse_offset(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn unknown_columns_are_named() {
-        let e = Layout::new(&["timestamp".into(), "colour".into()], RowMode::Events, None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("columns[1]: unknown column; expected one of timestamp,"), "{e}");
+        let e = Layout::new(
+            &["timestamp".into(), "colour".into()],
+            RowMode::Events,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("columns[1]: unknown column; expected one of timestamp,"),
+            "{e}"
+        );
     }
 }

@@ -147,7 +147,10 @@ pub fn start(
     let read = access::prepare_read(&tenant, &request.viewer, Read::Export, details)?;
     read.authorize(store, clock)?;
     // The snapshot: what is stored now. The export's own event comes after.
-    let head = store.head(&tenant).map_err(store_error)?.map_or(0, |h| h.seq);
+    let head = store
+        .head(&tenant)
+        .map_err(store_error)?
+        .map_or(0, |h| h.seq);
     read.record(store, clock, Map::new())?;
 
     let descending = request.order == Order::NewestFirst;
@@ -440,6 +443,10 @@ mod tests {
         let (out, chunks, p) = run(&mut s, &request(Format::Csv));
         assert_eq!(chunks, 1);
         assert!(p.done && p.events == 0);
-        assert!(String::from_utf8(out).unwrap().starts_with("\"timestamp\",\"actor\""));
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .starts_with("\"timestamp\",\"actor\"")
+        );
     }
 }

@@ -150,6 +150,14 @@ impl Compiled {
                 }
             },
         };
+        for (field, value) in [
+            ("filter.actor_id", &f.actor_id),
+            ("filter.target_id", &f.target_id),
+        ] {
+            if value.as_deref().is_some_and(str::is_empty) {
+                return Err(Error::invalid(field, "must not be empty"));
+            }
+        }
         if let Some(id) = &f.actor_id {
             member("id", id, true);
         }
@@ -272,9 +280,10 @@ impl Compiled {
             return Ok(false);
         }
         if let Some(kind) = &self.target_kind {
-            let hit = e.targets.iter().any(|t| {
-                t.kind == *kind && self.target_id.as_ref().is_none_or(|id| *id == t.id)
-            });
+            let hit = e
+                .targets
+                .iter()
+                .any(|t| t.kind == *kind && self.target_id.as_ref().is_none_or(|id| *id == t.id));
             if !hit {
                 return Ok(false);
             }
@@ -283,7 +292,9 @@ impl Compiled {
             let hit = match (m, e.context.ip.as_deref()) {
                 (_, None) => false,
                 (IpMatch::Exact(a), Some(b)) => a == b,
-                (IpMatch::Block(net), Some(b)) => b.parse::<IpAddr>().is_ok_and(|a| net.contains(&a)),
+                (IpMatch::Block(net), Some(b)) => {
+                    b.parse::<IpAddr>().is_ok_and(|a| net.contains(&a))
+                }
             };
             if !hit {
                 return Ok(false);
@@ -438,8 +449,10 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        assert!(refused(|f| f.change_type = Some("edited".into()))
-            .starts_with("filter.change_type: must be one of created, updated"));
+        assert!(
+            refused(|f| f.change_type = Some("edited".into()))
+                .starts_with("filter.change_type: must be one of created, updated")
+        );
         assert!(refused(|f| f.category = Some("User".into())).starts_with("filter.category:"));
         assert!(refused(|f| f.target_kind = Some("a b".into())).starts_with("filter.target_kind:"));
         assert!(refused(|f| f.target_id = Some("u_1".into())).starts_with("filter.target_id:"));

@@ -139,7 +139,10 @@ mod tests {
             .filter_map(char::from_u32)
             .filter(|c| c.to_lowercase().any(|l| l.is_ascii()))
             .collect();
-        assert_eq!(found, ASCII_LOWERING.iter().rev().copied().collect::<Vec<_>>());
+        assert_eq!(
+            found,
+            ASCII_LOWERING.iter().rev().copied().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -391,7 +391,10 @@ mod tests {
         let page = query(&mut s, &request(1)).unwrap();
         let e = &page.events[0];
         let v = viewer("admin");
-        assert_eq!(get_event(&mut s, &mut Fixed, "acme", &e.id, &v).unwrap(), *e);
+        assert_eq!(
+            get_event(&mut s, &mut Fixed, "acme", &e.id, &v).unwrap(),
+            *e
+        );
         assert!(matches!(
             get_event(&mut s, &mut Fixed, "acme", "nope", &v),
             Err(Error::NotFound(_))
@@ -487,7 +490,10 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        let events: Vec<Event> = rows.into_iter().map(|r| decode("acme", r).unwrap()).collect();
+        let events: Vec<Event> = rows
+            .into_iter()
+            .map(|r| decode("acme", r).unwrap())
+            .collect();
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].action, "audit_log.viewed");
         assert_eq!(events[0].actor.id, "op");
@@ -496,7 +502,10 @@ mod tests {
         assert_eq!(m["returned"], 1);
         assert_eq!(m["total"], 1);
         assert_eq!(m["viewer_roles"][0], "admin");
-        assert_eq!(events[1].metadata.as_ref().unwrap()["event_id"], page.events[0].id.as_str());
+        assert_eq!(
+            events[1].metadata.as_ref().unwrap()["event_id"],
+            page.events[0].id.as_str()
+        );
     }
 
     #[test]
@@ -504,13 +513,32 @@ mod tests {
         let mut s = log(1);
         let mut r = request(5);
         r.viewer.actor.id = " ".into();
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.actor.id:"));
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.actor.id:")
+        );
         let mut r = request(5);
         r.viewer.roles = vec!["ad min".into()];
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.roles[0]:"));
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.roles[0]:")
+        );
         let mut r = request(5);
         r.viewer.context.ip = Some("1.2.3.4:80".into());
-        assert!(query(&mut s, &r).unwrap_err().to_string().starts_with("viewer.context.ip:"));
-        assert_eq!(actions(&mut s).len(), 1, "nothing recorded for a malformed read");
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.context.ip:")
+        );
+        assert_eq!(
+            actions(&mut s).len(),
+            1,
+            "nothing recorded for a malformed read"
+        );
     }
 }

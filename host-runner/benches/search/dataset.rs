@@ -18,8 +18,7 @@ const VERSION: u32 = 1;
 
 /// The path of the cached log of `events` events, made when missing.
 pub fn open(events: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/bench-data");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data");
     std::fs::create_dir_all(&dir).expect("target/bench-data");
     let path = dir.join(format!("search-v{VERSION}-{events}.db"));
     let ready = path.with_extension("ready");
@@ -64,8 +63,7 @@ fn generate(path: &Path, events: usize) {
                 input(k, at, &mut rng)
             })
             .collect();
-        audit_component::append::append_batch(&mut native, &mut clock, inputs)
-            .expect("append");
+        audit_component::append::append_batch(&mut native, &mut clock, inputs).expect("append");
         i += n;
         if i % 100_000 == 0 {
             eprintln!("  {i}");
@@ -73,8 +71,12 @@ fn generate(path: &Path, events: usize) {
     }
 }
 
-const FIRST: &[&str] = &["Ana", "John", "María", "Wei", "Olu", "Sven", "Aiko", "Lena", "Omar", "Zoë"];
-const LAST: &[&str] = &["Admin", "Smith", "García", "Chen", "Adeyemi", "Berg", "Sato", "Novak", "Haddad", "Dubois"];
+const FIRST: &[&str] = &[
+    "Ana", "John", "María", "Wei", "Olu", "Sven", "Aiko", "Lena", "Omar", "Zoë",
+];
+const LAST: &[&str] = &[
+    "Admin", "Smith", "García", "Chen", "Adeyemi", "Berg", "Sato", "Novak", "Haddad", "Dubois",
+];
 const ACTIONS: &[&str] = &[
     "user.login_succeeded",
     "user.login_succeeded",
@@ -107,10 +109,18 @@ fn input(k: usize, at: DateTime<Utc>, rng: &mut Rng) -> EventInput {
     let target = rng.below(5000);
     let (before, after) = match action {
         "user.updated" => {
-            let new_last = if rng.below(10) == 0 { "Smyth" } else { "Smithers" };
+            let new_last = if rng.below(10) == 0 {
+                "Smyth"
+            } else {
+                "Smithers"
+            };
             (
-                Some(format!(r#"{{"first_name":"John","last_name":"Smith","email":"u{target}@acme.test","timezone":"Europe/Madrid"}}"#)),
-                Some(format!(r#"{{"first_name":"John","last_name":"{new_last}","email":"u{target}@acme.test","timezone":"Europe/Madrid"}}"#)),
+                Some(format!(
+                    r#"{{"first_name":"John","last_name":"Smith","email":"u{target}@acme.test","timezone":"Europe/Madrid"}}"#
+                )),
+                Some(format!(
+                    r#"{{"first_name":"John","last_name":"{new_last}","email":"u{target}@acme.test","timezone":"Europe/Madrid"}}"#
+                )),
             )
         }
         "user.role_changed" => (
@@ -122,10 +132,21 @@ fn input(k: usize, at: DateTime<Utc>, rng: &mut Rng) -> EventInput {
             Some(r#"{"teams":["Onboarding","Blue Team"]}"#.to_string()),
         ),
         "campaign.updated" | "team.updated" | "carrier.updated" | "contact.updated" => (
-            Some(format!(r#"{{"name":"Item {target}","pacing":{},"notes":"-"}}"#, rng.below(9))),
-            Some(format!(r#"{{"name":"Item {target}","pacing":{},"notes":"=SUM(A1)"}}"#, rng.below(9))),
+            Some(format!(
+                r#"{{"name":"Item {target}","pacing":{},"notes":"-"}}"#,
+                rng.below(9)
+            )),
+            Some(format!(
+                r#"{{"name":"Item {target}","pacing":{},"notes":"=SUM(A1)"}}"#,
+                rng.below(9)
+            )),
         ),
-        "contact.created" => (None, Some(format!(r#"{{"name":"Contact {target}","phone":"+34 600 {target:06}"}}"#))),
+        "contact.created" => (
+            None,
+            Some(format!(
+                r#"{{"name":"Contact {target}","phone":"+34 600 {target:06}"}}"#
+            )),
+        ),
         "contact.deleted" => (Some(format!(r#"{{"name":"Contact {target}"}}"#)), None),
         _ => (None, None),
     };
@@ -144,7 +165,11 @@ fn input(k: usize, at: DateTime<Utc>, rng: &mut Rng) -> EventInput {
             id: format!("{}_{target}", &target_kind[..1]),
             name: Some(format!("{target_kind}-{target}")),
         }],
-        outcome: if failed { Outcome::Failure } else { Outcome::Success },
+        outcome: if failed {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        },
         failure_reason: failed.then(|| "wrong_password".to_string()),
         context: Context {
             ip: Some(if k % 7 == 0 {
@@ -230,7 +255,12 @@ impl Store for NativeStore {
     fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError> {
         self.0
             .head(tenant)
-            .map(|h| h.map(|h| Head { seq: h.seq, hash: h.hash }))
+            .map(|h| {
+                h.map(|h| Head {
+                    seq: h.seq,
+                    hash: h.hash,
+                })
+            })
             .map_err(err)
     }
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {

@@ -2,9 +2,9 @@
 //! (seeds 000 and 001), recorded one action at a time as the product would,
 //! then shown as its admins would see it.
 
+use super::filter_args::viewer;
 use super::{Cli, render};
 use anyhow::{Context as _, Result};
-use super::filter_args::viewer;
 use audit_host::bindings::{
     Event, ExportFormat, ExportRequest, ExportRows, Filter, Order, PageRequest,
 };

@@ -110,7 +110,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     });
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &mut file {
-        Some(temp) => Box::new(std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut())),
+        Some(temp) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            temp.as_file_mut(),
+        )),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
     let result: Result<()> = (|| {
@@ -137,7 +140,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         // The temporary file, if any, is removed when `file` drops.
         return Err(e.context(format!(
             "the export was cut short after {events} events and is incomplete{}",
-            if file.is_some() { "; no file was written" } else { "" }
+            if file.is_some() {
+                "; no file was written"
+            } else {
+                ""
+            }
         )));
     }
     if let (Some(temp), Some(path)) = (file, &args.output) {

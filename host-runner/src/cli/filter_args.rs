@@ -69,7 +69,11 @@ pub struct FilterArgs {
 
     /// The viewer's role; repeat for several. The tenant's access settings
     /// say which roles may read (default admin and super_admin).
-    #[arg(long = "viewer-role", default_value = "super_admin", value_name = "ROLE")]
+    #[arg(
+        long = "viewer-role",
+        default_value = "super_admin",
+        value_name = "ROLE"
+    )]
     pub viewer_roles: Vec<String>,
 }
 
