@@ -109,7 +109,7 @@ fn every_injection_payload_is_neutralised_and_recoverable() {
     // Every cell is quoted in the file itself, so no delimiter a
     // spreadsheet guesses can split one.
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.contains("\"'=cmd|' /C calc'!A0\""), "{text}");
+    assert!(text.contains("\"'=cmd|' /C calc'!'A1'\""), "{text}");
     assert!(text.contains("\"'a\"\",=1+2\"") || text.contains("\"a\"\",=1+2\""));
 }
 

@@ -232,6 +232,20 @@ impl Compiled {
         )
     }
 
+    /// Whether the filter tests more than the time range, so that many
+    /// rows the store hands back may be skipped.
+    pub fn selective(&self) -> bool {
+        self.actor_id.is_some()
+            || self.action.is_some()
+            || self.actor_name.is_some()
+            || self.category.is_some()
+            || self.change_type.is_some()
+            || self.target_kind.is_some()
+            || self.outcome.is_some()
+            || self.ip.is_some()
+            || self.keyword.is_some()
+    }
+
     /// False when the stored body (canonical JSON) cannot match; true means
     /// only "decode and check".
     pub fn may_match(&self, body: &str) -> bool {

@@ -98,8 +98,13 @@ pub fn query(
 
     let descending = request.order == Order::NewestFirst;
     let limit = request.limit as usize;
-    // One more row than the page, to know whether another page follows.
-    let first_batch = (request.limit + 1).max(64);
+    // One more row than the page, to know whether another page follows;
+    // more when the filter will skip rows, to save store calls.
+    let first_batch = if filter.selective() {
+        (request.limit + 1).max(512)
+    } else {
+        (request.limit + 1).max(64)
+    };
     let mut scan = Scanner::new(
         tenant,
         descending,

@@ -62,6 +62,11 @@ pub struct SqliteStore {
     /// (tenant, since, until): a range only grows as rows are appended, so
     /// it need not be counted again.
     wide: Option<(String, i64, i64)>,
+    /// The last narrow time range's window: (tenant, since, until, the
+    /// tenant's head when it was computed, the window). Rows are only ever
+    /// appended above the head, so while the head stays, the window holds:
+    /// a reader's batches share one count instead of one each.
+    narrow: Option<(String, i64, i64, i64, Window)>,
 }
 
 impl SqliteStore {
@@ -103,7 +108,11 @@ impl SqliteStore {
             ))
             .map_err(|e| format!("creating the schema: {}", message(&e)))?;
         }
-        Ok(SqliteStore { conn, wide: None })
+        Ok(SqliteStore {
+            conn,
+            wide: None,
+            narrow: None,
+        })
     }
 
     fn append_in_transaction(&mut self, rows: &[Row]) -> Result<(), StoreError> {
@@ -197,11 +206,14 @@ impl EventStore for SqliteStore {
         let since = q.since_us.unwrap_or(i64::MIN);
         let until = q.until_us.unwrap_or(i64::MAX);
         if q.since_us.is_some() || q.until_us.is_some() {
-            match self.window(&q.tenant, since, until, after, before)? {
+            match self.window(&q.tenant, since, until)? {
                 Window::Empty => return Ok(Vec::new()),
                 Window::Seqs(first, last) => {
                     after = after.max(first - 1);
                     before = before.min(last.saturating_add(1));
+                    if after.saturating_add(1) >= before {
+                        return Ok(Vec::new());
+                    }
                 }
                 Window::Wide => {}
             }
@@ -273,28 +285,22 @@ impl EventStore for SqliteStore {
 }
 
 /// Where a time range's rows are, in seq terms.
+#[derive(Debug, Clone, Copy)]
 enum Window {
-    /// It holds no row within the seq bounds.
+    /// It holds no row.
     Empty,
-    /// Its rows (within the seq bounds) lie between these seqs, inclusive.
+    /// Its rows lie between these seqs, inclusive.
     Seqs(i64, i64),
     /// It holds too many rows to be worth narrowing.
     Wide,
 }
 
 impl SqliteStore {
-    /// Counts, up to [`NARROW_RANGE_ROWS`], the rows of a time range within
-    /// the seq bounds, from the time index alone, and returns their lowest
-    /// and highest seq. A narrow week in a year-long log is then read by
-    /// seq between those two instead of from the head of the log down.
-    fn window(
-        &mut self,
-        tenant: &str,
-        since: i64,
-        until: i64,
-        after: i64,
-        before: i64,
-    ) -> Result<Window, StoreError> {
+    /// Counts, up to [`NARROW_RANGE_ROWS`], the rows of a time range from the
+    /// time index alone, and returns their lowest and highest seq. A narrow
+    /// week in a year-long log is then read by seq between those two
+    /// instead of from the head of the log down.
+    fn window(&mut self, tenant: &str, since: i64, until: i64) -> Result<Window, StoreError> {
         if self
             .wide
             .as_ref()
@@ -302,30 +308,39 @@ impl SqliteStore {
         {
             return Ok(Window::Wide);
         }
+        let head = self.head(tenant)?.map_or(0, |h| h.seq as i64);
+        if let Some((t, s, u, h, window)) = &self.narrow
+            && t == tenant
+            && *s == since
+            && *u == until
+            && *h == head
+        {
+            return Ok(*window);
+        }
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT count(*), min(seq), max(seq) FROM (
                      SELECT seq FROM audit_events INDEXED BY audit_events_by_time_seq
                      WHERE tenant = ?1 AND occurred_at_us >= ?2 AND occurred_at_us < ?3
-                       AND seq > ?4 AND seq < ?5
-                     LIMIT ?6)",
+                     LIMIT ?4)",
             )
             .map_err(store_error)?;
         let (count, first, last): (i64, Option<i64>, Option<i64>) = stmt
-            .query_row(
-                params![tenant, since, until, after, before, NARROW_RANGE_ROWS],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row(params![tenant, since, until, NARROW_RANGE_ROWS], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map_err(store_error)?;
-        Ok(match (first, last) {
+        let window = match (first, last) {
             _ if count >= NARROW_RANGE_ROWS => {
                 self.wide = Some((tenant.to_string(), since, until));
-                Window::Wide
+                return Ok(Window::Wide);
             }
             (Some(first), Some(last)) => Window::Seqs(first, last),
             _ => Window::Empty,
-        })
+        };
+        self.narrow = Some((tenant.to_string(), since, until, head, window));
+        Ok(window)
     }
 }
 
