@@ -94,6 +94,12 @@ impl SqliteStore {
             .map_err(|e| message(&e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| message(&e))?;
+        // 32 MiB of page cache instead of SQLite's 2 MiB: a week of a busy
+        // tenant's rows and the indexes' upper levels stay in memory between
+        // the reads of an admin page, instead of being read again page by
+        // page. Bounded, so an export's memory stays flat.
+        conn.pragma_update(None, "cache_size", -32 * 1024)
+            .map_err(|e| message(&e))?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| message(&e))?;
