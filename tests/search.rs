@@ -84,18 +84,18 @@ fn varied(i: usize) -> EventInput {
         actor: Actor {
             id: format!("u_{who}"),
             name,
-            email: (who % 3 == 0).then(|| format!("u{who}@Acme.test")),
+            email: who.is_multiple_of(3).then(|| format!("u{who}@Acme.test")),
             kind,
         },
         targets,
-        outcome: if failure || i % 11 == 0 {
-            Outcome::Failure((i % 2 == 0).then(|| "wrong_password".to_string()))
+        outcome: if failure || i.is_multiple_of(11) {
+            Outcome::Failure(i.is_multiple_of(2).then(|| "wrong_password".to_string()))
         } else {
             Outcome::Success
         },
         context: RequestContext {
             ip,
-            user_agent: (i % 4 == 0).then(|| "Mozilla/5.0 KHTML".to_string()),
+            user_agent: i.is_multiple_of(4).then(|| "Mozilla/5.0 KHTML".to_string()),
             session_id: Some(format!("s-{}", i % 31)),
             request_id: None,
         },
@@ -103,18 +103,18 @@ fn varied(i: usize) -> EventInput {
         occurred_at: Some(format!(
             "2026-11-{:02}T{:02}:{:02}:00{}",
             1 + (i * 29 / 3000)
-                - if i % 10 == 0 {
+                - if i.is_multiple_of(10) {
                     (i % 3).min(i * 29 / 3000)
                 } else {
                     0
                 },
             i % 24,
             i % 60,
-            if i % 9 == 0 { "+02:00" } else { "Z" }
+            if i.is_multiple_of(9) { "+02:00" } else { "Z" }
         )),
         before,
         after,
-        metadata: (i % 2 == 0).then(|| format!(r#"{{"reason":"ticket {}","n":{i}}}"#, i % 100)),
+        metadata: i.is_multiple_of(2).then(|| format!(r#"{{"reason":"ticket {}","n":{i}}}"#, i % 100)),
     }
 }
 

@@ -172,7 +172,7 @@ fn input(k: usize, at: DateTime<Utc>, rng: &mut Rng) -> EventInput {
         },
         failure_reason: failed.then(|| "wrong_password".to_string()),
         context: Context {
-            ip: Some(if k % 7 == 0 {
+            ip: Some(if k.is_multiple_of(7) {
                 format!("2001:db8::{:x}", rng.below(65536))
             } else {
                 format!("203.0.113.{}", rng.below(256))

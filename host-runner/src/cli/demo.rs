@@ -115,7 +115,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
 
     writeln!(
         out,
-        "\nThe same filtered view as CSV, one row per changed field (audit-host export --tenant {} --actor u_42 --action 'user.*' --rows changes):\n",
+        "\nThe same filter as a CSV export, one row per changed field, formulas neutralised\n(audit-host export --tenant {} --actor u_42 --action 'user.*' --order oldest --rows changes\n  --columns timestamp,actor,action,target,field,old_value,new_value,ip):\n",
         args.tenant
     )?;
     let export = ExportRequest {

@@ -55,7 +55,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         Format::Table => {
             render::table(&mut out, &page.events)?;
             if let Some(total) = page.total {
-                writeln!(out, "\n{total} matching events in all")?;
+                writeln!(out, "\nmatching events in all: {total}")?;
             }
             if let Some(cursor) = &page.next_cursor {
                 writeln!(out, "\nmore: --cursor {cursor}")?;
