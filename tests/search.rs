@@ -114,7 +114,9 @@ fn varied(i: usize) -> EventInput {
         )),
         before,
         after,
-        metadata: i.is_multiple_of(2).then(|| format!(r#"{{"reason":"ticket {}","n":{i}}}"#, i % 100)),
+        metadata: i
+            .is_multiple_of(2)
+            .then(|| format!(r#"{{"reason":"ticket {}","n":{i}}}"#, i % 100)),
     }
 }
 
