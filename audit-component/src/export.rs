@@ -386,10 +386,10 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), 6000);
         let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-        assert_eq!(csv_export::restore(&rows[1][col("actor")]), name);
+        assert_eq!(crate::neutralise::restore(&rows[1][col("actor")]), name);
         assert!(rows[1][col("actor")].starts_with("'="));
         assert_eq!(&rows[0][col("new_value")], "-2", "numbers stay numbers");
-        assert_eq!(csv_export::restore(&rows[1][col("new_value")]), name);
+        assert_eq!(crate::neutralise::restore(&rows[1][col("new_value")]), name);
         assert_eq!(&rows[1][col("target")], &format!("user: {name}"));
         // The snapshot: the export's own event (seq 3001) is not in it.
         let last = &rows[5999];

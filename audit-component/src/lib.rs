@@ -5,7 +5,7 @@
 //! classification ([`classify`]), the change list ([`diff`]), canonical JSON
 //! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
 //! reading ([`query`] over [`filter`], [`keyword`], [`cursor`] and [`scan`]),
-//! who may read ([`access`]), exports ([`export`], [`csv_export`]), per-tenant
+//! who may read ([`access`]), exports ([`export`], [`csv_export`], [`neutralise`]), per-tenant
 //! settings ([`settings`]) and JSON in and out ([`codec`]). The engine talks to
 //! its host only through the [`store::Store`] and [`store::Clock`] traits.
 //!
@@ -31,6 +31,7 @@ pub mod ip;
 pub mod keyword;
 pub mod limits;
 pub mod model;
+pub mod neutralise;
 pub mod query;
 pub mod scan;
 pub mod settings;
