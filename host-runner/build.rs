@@ -1,6 +1,8 @@
 //! Builds the audit component for `wasm32-wasip2` with a nested cargo, as
 //! wasmtime's and Spin's test-program build scripts do, and hands its path to
-//! the host crate as `AUDIT_COMPONENT_WASM` (the binary embeds it).
+//! the host crate as `AUDIT_COMPONENT_WASM` (the binary embeds it). The same
+//! build makes the misbehaving test fixture (`tests/fixture-component`),
+//! handed to the end-to-end tests as `AUDIT_FIXTURE_WASM`.
 //!
 //! The nested build gets its own target directory (`target/component`): the
 //! outer cargo holds the lock on its own profile directory. It always builds
@@ -24,6 +26,8 @@ fn main() {
         "wit",
         "audit-component/src",
         "audit-component/Cargo.toml",
+        "tests/fixture-component/src",
+        "tests/fixture-component/Cargo.toml",
         "Cargo.toml",
         "Cargo.lock",
     ] {
@@ -44,6 +48,8 @@ fn main() {
             "--locked",
             "-p",
             "audit-component",
+            "-p",
+            "audit-fixture",
             "--target",
             TARGET,
         ])
@@ -76,16 +82,18 @@ fn main() {
     if !status.success() {
         panic!("building audit-component for {TARGET} failed (see the errors above)");
     }
-    let wasm = target_dir
-        .join(TARGET)
-        .join("release")
-        .join("audit_component.wasm");
-    assert!(
-        wasm.exists(),
-        "the nested build did not produce {}",
-        wasm.display()
-    );
-    println!("cargo:rustc-env=AUDIT_COMPONENT_WASM={}", wasm.display());
+    for (file, var) in [
+        ("audit_component.wasm", "AUDIT_COMPONENT_WASM"),
+        ("audit_fixture.wasm", "AUDIT_FIXTURE_WASM"),
+    ] {
+        let wasm = target_dir.join(TARGET).join("release").join(file);
+        assert!(
+            wasm.exists(),
+            "the nested build did not produce {}",
+            wasm.display()
+        );
+        println!("cargo:rustc-env={var}={}", wasm.display());
+    }
 }
 
 /// `target/component` next to the outer build's profile directories, so that

@@ -15,6 +15,12 @@ mod query;
 mod bad_input;
 // The audit-host binary: append, query, demo, exit codes.
 mod cli;
+// Traps on request from the fixture component, limits of the real one.
+mod traps;
+// The compiled-code cache: hits, corrupt, foreign and stale entries.
+mod cache;
+// The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
+mod storage_faults;
 // Every filter against a reference implementation; pages under concurrent appends.
 mod search;
 // Exports: formula injection, CSV edge cases, JSON Lines, complete files only.

@@ -191,3 +191,65 @@ pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write");
     path
 }
+
+/// The misbehaving fixture component (`tests/fixture-component`), built by
+/// host-runner's build script.
+pub static FIXTURE: &[u8] = include_bytes!(env!("AUDIT_FIXTURE_WASM"));
+
+/// Options with the test run's cache and the given limits.
+pub fn options(memory_limit_mib: usize, deadline_ms: u64) -> Options {
+    Options {
+        cache_dir: Some(cache_dir()),
+        memory_limit_bytes: memory_limit_mib * 1024 * 1024,
+        call_deadline: std::time::Duration::from_millis(deadline_ms),
+        ..Options::default()
+    }
+}
+
+/// The fixture on this process's engine.
+pub fn fixture(options: Options) -> Runtime {
+    Runtime::with_component(FIXTURE, options).expect("the fixture loads")
+}
+
+/// SHA-256 in lowercase hex.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks a tenant's rows as SQLite holds them, without the component:
+/// seq 1..=n without gaps, each prev_hash the previous hash, each hash the
+/// SHA-256 of the stored body. Returns n.
+pub fn verify_chain(path: &Path, tenant: &str) -> usize {
+    let rows = raw_rows(path, tenant);
+    let mut prev = "0".repeat(64);
+    for (i, (seq, prev_hash, hash, body)) in rows.iter().enumerate() {
+        assert_eq!(*seq, i as u64 + 1, "seq without gaps");
+        assert_eq!(*prev_hash, prev, "seq {seq} links to its predecessor");
+        assert_eq!(
+            *hash,
+            sha256_hex(body),
+            "seq {seq}: hash = SHA-256 of the body"
+        );
+        prev = hash.clone();
+    }
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let head: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_heads WHERE tenant = ?1",
+            [tenant],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    match head {
+        None => assert!(rows.is_empty(), "rows without a head"),
+        Some((seq, hash)) => {
+            assert_eq!(seq as usize, rows.len(), "the head is the last row");
+            assert_eq!(hash, prev, "the head's hash is the last row's");
+        }
+    }
+    rows.len()
+}

@@ -10,15 +10,34 @@ pub enum HostError {
     /// nothing was stored.
     #[error("{}", describe(.0))]
     Audit(bindings::Error),
+    /// The host refused the call before it reached the component: an
+    /// argument over [`Options::max_input_bytes`](crate::Options), a batch
+    /// over the component's event limit, or input that is not UTF-8. Same
+    /// shape as the component's own errors (`limit-exceeded` or
+    /// `invalid-input` naming the field); nothing was stored.
+    #[error("{}", describe(.0))]
+    Refused(bindings::Error),
     /// The component trapped. The instance is gone; the next call gets a
-    /// fresh one. Nothing of the trapped call was stored.
-    #[error("the audit component trapped ({kind}){}", .detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    /// fresh one. Nothing of the trapped call was acknowledged; nothing was
+    /// stored unless `stored_rows` says otherwise.
+    #[error("the audit component trapped ({kind}){}{}", .detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default(), stored_note(*.stored_rows))]
     Trap {
         /// What kind of trap.
         kind: TrapKind,
         /// The guest's last words on stderr (a panic message), if any.
         detail: Option<String>,
+        /// Rows the store committed during the call before the trap: 0
+        /// unless the trap came after the store's write (a deadline that
+        /// expired while the store was writing, say). Those events are
+        /// stored, whole, but were never acknowledged: a caller that
+        /// retries would store them again.
+        stored_rows: usize,
     },
+    /// Every instance slot is taken: more sessions hold an instance at
+    /// once than [`Options::max_instances`](crate::Options::max_instances).
+    /// Nothing was called; the call can be retried once a session ends.
+    #[error("too many audit sessions at once: {0}")]
+    Exhausted(String),
     /// The component could not be loaded, compiled or instantiated.
     #[error("loading the audit component: {0}")]
     Load(String),
@@ -51,6 +70,13 @@ impl fmt::Display for TrapKind {
             TrapKind::Panic => "panic",
             TrapKind::Other => "other",
         })
+    }
+}
+
+fn stored_note(rows: usize) -> String {
+    match rows {
+        0 => String::new(),
+        n => format!(" after the store had committed {n} row(s)"),
     }
 }
 

@@ -37,6 +37,7 @@ impl Session {
     /// Starts an export: the component checks the request and the viewer,
     /// records `audit_log.exported`, and fixes the snapshot.
     pub fn export(&mut self, request: &ExportRequest) -> Result<Export<'_>, HostError> {
+        crate::boundary::export_request(request, self.options().max_input_bytes)?;
         let handle = self.call(|audit, store| {
             audit
                 .audit_log_data_export()

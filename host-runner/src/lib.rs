@@ -26,8 +26,10 @@
 //! comes back as [`HostError::Trap`] and the next call gets a fresh instance.
 
 pub mod bindings;
+pub mod boundary;
 pub mod cache;
 pub mod clock;
+pub mod engine;
 pub mod error;
 pub mod export;
 pub mod runtime;
@@ -35,6 +37,7 @@ pub mod session;
 pub mod state;
 pub mod storage;
 
+pub use cache::CacheStatus;
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{HostError, TrapKind};
 pub use export::Export;

@@ -3,22 +3,23 @@
 //! cheap to make from it, on any thread.
 
 use crate::bindings::AuditPre;
-use crate::cache;
+use crate::cache::{self, CacheStatus};
 use crate::clock::Clock;
+use crate::engine::{self, Allocation, EPOCH_TICK};
 use crate::error::HostError;
 use crate::session::Session;
 use crate::state::HostState;
 use crate::storage::EventStore;
 use std::path::PathBuf;
 use std::time::Duration;
+use wasmtime::Engine;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine};
 
 /// The component built by this workspace, embedded in the host.
 pub static COMPONENT: &[u8] = include_bytes!(env!("AUDIT_COMPONENT_WASM"));
 
-/// How often the engine's epoch advances: the granularity of call deadlines.
-const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// The default of [`Options::max_input_bytes`].
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Limits and settings of a [`Runtime`]. The defaults are what `audit-host`
 /// uses.
@@ -31,6 +32,20 @@ pub struct Options {
     /// Where compiled code is cached; `None` compiles at every start.
     /// Default: [`cache::default_dir`].
     pub cache_dir: Option<PathBuf>,
+    /// The most text one call may lower into the component, in bytes: the
+    /// sum of every string of its arguments (JSON text, state documents,
+    /// names). Checked by the host before anything is copied into the
+    /// guest, so an oversized call is refused with
+    /// [`HostError::Refused`] instead of filling the guest's memory.
+    /// Default 64 MiB, the component's own limit on `parse-inputs` text.
+    pub max_input_bytes: usize,
+    /// Instances live at once in the process (the pooling allocator's
+    /// slots; a session holds one from its first call until it is dropped
+    /// or traps). One more fails with [`HostError::Exhausted`]. 0 maps
+    /// memory for each instance instead of pooling. An engine is made per
+    /// distinct value, so every runtime of a process should use the same
+    /// one. Default [`engine::DEFAULT_MAX_INSTANCES`] (256).
+    pub max_instances: u32,
 }
 
 impl Default for Options {
@@ -39,15 +54,21 @@ impl Default for Options {
             memory_limit_bytes: 512 * 1024 * 1024,
             call_deadline: Duration::from_secs(30),
             cache_dir: cache::default_dir(),
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            max_instances: engine::DEFAULT_MAX_INSTANCES,
         }
     }
 }
 
-/// One engine and one pre-instantiated component, shared by every session.
+/// One pre-instantiated component on the process's engine, shared by every
+/// session. Cloning is cheap (reference counts); clones and sessions made
+/// from them may be used from any thread.
 #[derive(Clone)]
 pub struct Runtime {
     pre: AuditPre<HostState>,
     options: Options,
+    cache_status: CacheStatus,
+    allocation: Allocation,
 }
 
 impl Runtime {
@@ -58,16 +79,18 @@ impl Runtime {
 
     /// Another build of the component (a plugin developer's, a test fixture).
     pub fn with_component(component: &[u8], options: Options) -> Result<Self, HostError> {
-        let engine = engine()?;
-        let component = cache::load_or_compile(&engine, component, options.cache_dir.as_deref())?;
-        let mut linker = Linker::<HostState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
-        crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
-            .map_err(load_error)?;
+        let (engine, allocation) = engine::shared(options.max_instances)?;
+        let (component, cache_status) =
+            cache::load_or_compile(&engine, component, options.cache_dir.as_deref())?;
+        let linker = linker(&engine)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(load_error)?;
         let pre = AuditPre::new(instance_pre).map_err(load_error)?;
-        start_epoch_ticker(&engine);
-        Ok(Runtime { pre, options })
+        Ok(Runtime {
+            pre,
+            options,
+            cache_status,
+            allocation,
+        })
     }
 
     /// A session over a store and a clock: the unit of work that owns one
@@ -81,37 +104,37 @@ impl Runtime {
         &self.options
     }
 
+    /// Whether the compiled code came from the cache, and why not.
+    pub fn cache_status(&self) -> &CacheStatus {
+        &self.cache_status
+    }
+
+    /// How the engine allocates instances.
+    pub fn allocation(&self) -> Allocation {
+        self.allocation
+    }
+
+    /// The engine: the same one for every runtime of the process.
+    pub fn engine(&self) -> &Engine {
+        self.pre.engine()
+    }
+
     /// The deadline of one call, in epoch ticks.
     pub(crate) fn deadline_ticks(deadline: Duration) -> u64 {
         (deadline.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
     }
 }
 
-/// The engine configuration: the component model, Cranelift tuned for
-/// speed, and epoch interruption for call deadlines (cheaper than fuel, and
-/// a deadline in time is what a host product cares about).
-fn engine() -> Result<Engine, HostError> {
-    let mut config = Config::new();
-    config.wasm_component_model(true);
-    config.cranelift_opt_level(wasmtime::OptLevel::Speed);
-    config.epoch_interruption(true);
-    Engine::new(&config).map_err(load_error)
-}
-
-/// Advances the engine's epoch every tick, for as long as the engine lives.
-fn start_epoch_ticker(engine: &Engine) {
-    let weak = engine.weak();
-    let spawned = std::thread::Builder::new()
-        .name("audit-epoch".into())
-        .spawn(move || {
-            while let Some(engine) = weak.upgrade() {
-                engine.increment_epoch();
-                drop(engine);
-                std::thread::sleep(EPOCH_TICK);
-            }
-        });
-    // Without the ticker, deadlines never fire; calls still work.
-    drop(spawned);
+/// A linker with the component's imports: the host's store and clock and
+/// the (locked-down) WASI interfaces. [`Runtime`] uses it on the shared
+/// engine; it is public for hosts and benchmarks that configure an engine
+/// of their own.
+pub fn linker(engine: &Engine) -> Result<Linker<HostState>, HostError> {
+    let mut linker = Linker::<HostState>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
+    crate::bindings::Audit::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+        .map_err(load_error)?;
+    Ok(linker)
 }
 
 fn load_error(e: wasmtime::Error) -> HostError {

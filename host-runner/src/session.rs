@@ -4,6 +4,7 @@
 //! over the same store.
 
 use crate::bindings::{Actor, Audit, AuditPre, Event, EventInput, Page, PageRequest, Viewer};
+use crate::boundary;
 use crate::clock::Clock;
 use crate::error::{HostError, TrapKind};
 use crate::runtime::{Options, Runtime};
@@ -38,16 +39,19 @@ impl Session {
 
     /// Records one event; returns it as stored.
     pub fn append(&mut self, event: &EventInput) -> Result<Event, HostError> {
+        boundary::event_input(event, self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_log().call_append(store, event))
     }
 
     /// Records a batch, all or nothing.
     pub fn append_batch(&mut self, events: &[EventInput]) -> Result<Vec<Event>, HostError> {
+        boundary::event_inputs(events, self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_log().call_append_batch(store, events))
     }
 
     /// Reads one page.
     pub fn query(&mut self, request: &PageRequest) -> Result<Page, HostError> {
+        boundary::page_request(request, self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_log().call_query(store, request))
     }
 
@@ -58,6 +62,12 @@ impl Session {
         id: &str,
         viewer: &Viewer,
     ) -> Result<Event, HostError> {
+        boundary::strings(
+            [("tenant", tenant), ("id", id)]
+                .into_iter()
+                .chain(boundary::viewer_strings(viewer)),
+            self.options.max_input_bytes,
+        )?;
         self.call(|audit, store| {
             audit
                 .audit_log_log()
@@ -71,6 +81,10 @@ impl Session {
         text: &str,
         default_tenant: Option<&str>,
     ) -> Result<Vec<EventInput>, HostError> {
+        boundary::strings(
+            [("input", text), ("tenant", default_tenant.unwrap_or(""))],
+            self.options.max_input_bytes,
+        )?;
         self.call(|audit, store| {
             audit
                 .audit_log_codec()
@@ -78,13 +92,28 @@ impl Session {
         })
     }
 
+    /// Like [`parse_inputs`](Self::parse_inputs), for bytes as read from a
+    /// file or a socket: refused with `input: not valid UTF-8 (at byte N)`
+    /// or `input: N bytes, over the limit of M bytes` before anything
+    /// reaches the component.
+    pub fn parse_input_bytes(
+        &mut self,
+        bytes: &[u8],
+        default_tenant: Option<&str>,
+    ) -> Result<Vec<EventInput>, HostError> {
+        let text = boundary::text_bytes(bytes, self.options.max_input_bytes)?;
+        self.parse_inputs(text, default_tenant)
+    }
+
     /// A stored event as one line of canonical JSON.
     pub fn to_json(&mut self, event: &Event) -> Result<String, HostError> {
+        boundary::event(event, self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_codec().call_to_json(store, event))
     }
 
     /// The tenant's settings as canonical JSON, defaults filled in.
     pub fn get_settings(&mut self, tenant: &str) -> Result<String, HostError> {
+        boundary::strings([("tenant", tenant)], self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_admin().call_get_settings(store, tenant))
     }
 
@@ -96,6 +125,14 @@ impl Session {
         settings: &str,
         actor: &Actor,
     ) -> Result<Event, HostError> {
+        boundary::strings(
+            [
+                ("tenant", tenant),
+                ("settings", settings),
+                ("actor.id", &actor.id),
+            ],
+            self.options.max_input_bytes,
+        )?;
         // `json` is a WIT type alias, which bindgen passes as `&String`.
         let settings = settings.to_string();
         self.call(|audit, store| {
@@ -103,6 +140,13 @@ impl Session {
                 .audit_log_admin()
                 .call_put_settings(store, tenant, &settings, actor)
         })
+    }
+
+    /// Instantiates the component now rather than at the first call (to
+    /// fail early, or to measure instantiation). Does nothing when an
+    /// instance is live.
+    pub fn instantiate(&mut self) -> Result<(), HostError> {
+        self.instance().map(|_| ())
     }
 
     /// Takes the store back (to close it, or to hand it to another session).
@@ -120,19 +164,27 @@ impl Session {
     ) -> Result<R, HostError> {
         let deadline = Runtime::deadline_ticks(self.options.call_deadline);
         let (store, audit) = self.instance()?;
+        store.data_mut().start_call();
         store.set_epoch_deadline(deadline);
         match f(audit, store) {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(refused)) => Err(HostError::Audit(refused)),
             Err(trap) => {
+                // A trapped instance cannot be entered again: drop it, keep
+                // the store and clock for the next instance.
                 let (store, _) = self.live.take().expect("an instance was live");
                 let state = store.into_data();
                 let kind = trap_kind(&trap, state.limiter.denied);
                 let detail = state
                     .last_words()
                     .or_else(|| Some(crate::error::one_line(&format!("{trap}"))));
+                let stored_rows = state.rows_stored;
                 self.idle = Some((state.storage, state.clock));
-                Err(HostError::Trap { kind, detail })
+                Err(HostError::Trap {
+                    kind,
+                    detail,
+                    stored_rows,
+                })
             }
         }
     }
@@ -152,11 +204,21 @@ impl Session {
                 Err(e) => {
                     let state = store.into_data();
                     self.idle = Some((state.storage, state.clock));
+                    if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>()
+                        .is_some()
+                    {
+                        return Err(HostError::Exhausted(format!("{e:#}")));
+                    }
                     return Err(HostError::Load(format!("instantiating: {e:#}")));
                 }
             }
         }
         Ok(self.live.as_mut().expect("an instance is live"))
+    }
+
+    /// The limits this session runs with.
+    pub(crate) fn options(&self) -> &Options {
+        &self.options
     }
 
     /// Drops a resource the live instance handed out; nothing to do when

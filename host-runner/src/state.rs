@@ -16,7 +16,10 @@ const STDERR_CAPTURE_BYTES: usize = 16 * 1024;
 pub struct HostState {
     pub(crate) storage: Box<dyn EventStore>,
     pub(crate) clock: Box<dyn Clock>,
-    pub(crate) limiter: MemoryLimiter,
+    /// The memory limiter, for `Store::limiter`.
+    pub limiter: MemoryLimiter,
+    /// Rows the store committed during the current call.
+    pub(crate) rows_stored: usize,
     wasi: WasiCtx,
     table: ResourceTable,
     stderr: MemoryOutputPipe,
@@ -41,18 +44,45 @@ impl HostState {
                 limit_bytes: memory_limit_bytes,
                 denied: false,
             },
+            rows_stored: 0,
             wasi,
             table: ResourceTable::new(),
             stderr,
         }
     }
 
-    /// The last line the guest wrote to stderr, made safe for one line.
+    /// Resets what is tracked per call.
+    pub(crate) fn start_call(&mut self) {
+        self.rows_stored = 0;
+        self.limiter.denied = false;
+    }
+
+    /// What the guest said last on stderr, on one line: a panic's location
+    /// and message (Rust prints them over several lines, then a note about
+    /// backtraces, which is dropped), or else its last line.
     pub(crate) fn last_words(&self) -> Option<String> {
         let bytes = self.stderr.contents();
         let text = String::from_utf8_lossy(&bytes);
-        let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
-        Some(crate::error::one_line(line.trim()))
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("note: run with `RUST_BACKTRACE"))
+            .collect();
+        let said = match lines.iter().rposition(|l| l.contains("panicked at ")) {
+            Some(at) => {
+                let location = lines[at]
+                    .split_once("panicked at ")
+                    .map_or(lines[at], |(_, rest)| rest);
+                let mut words = format!("panicked at {location}");
+                for line in &lines[at + 1..] {
+                    words.push(' ');
+                    words.push_str(line);
+                }
+                words
+            }
+            None => (*lines.last()?).to_string(),
+        };
+        Some(crate::error::one_line(&said))
     }
 }
 
@@ -69,7 +99,10 @@ impl bindings::audit::log::types::Host for HostState {}
 
 impl bindings::audit::log::store::Host for HostState {
     fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
-        self.storage.append(rows)
+        let count = rows.len();
+        self.storage.append(rows)?;
+        self.rows_stored += count;
+        Ok(())
     }
 
     fn head(&mut self, tenant: String) -> Result<Option<ChainHead>, StoreError> {

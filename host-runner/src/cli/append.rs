@@ -1,13 +1,10 @@
 //! `audit-host append`: JSON in, stored events out as JSON Lines.
 
 use super::Cli;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The largest input accepted, checked before it is handed to the component.
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,9 +18,12 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
-    let text = read_input(&args.input)?;
     let mut session = cli.session()?;
-    let inputs = session.parse_inputs(&text, args.tenant.as_deref())?;
+    let limit = cli.max_input_mib.saturating_mul(1024 * 1024);
+    let bytes = read_input(&args.input, limit)?;
+    // The library refuses text over the limit or not UTF-8 before it
+    // reaches the component.
+    let inputs = session.parse_input_bytes(&bytes, args.tenant.as_deref())?;
     let stored = session.append_batch(&inputs)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -34,9 +34,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the input, refusing more than [`MAX_INPUT_BYTES`] and text that is
-/// not UTF-8 before anything reaches the component.
-fn read_input(path: &PathBuf) -> Result<String> {
+/// Reads the input, at most one byte over `limit` (enough for the library
+/// to name the limit, without reading a huge file whole).
+fn read_input(path: &PathBuf, limit: usize) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let reader: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
@@ -44,16 +44,8 @@ fn read_input(path: &PathBuf) -> Result<String> {
         Box::new(std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?)
     };
     reader
-        .take(MAX_INPUT_BYTES + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .context("reading the input")?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        bail!("input: over the limit of {MAX_INPUT_BYTES} bytes; split it into several appends");
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "input: not valid UTF-8 (at byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    Ok(bytes)
 }

@@ -61,6 +61,16 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 30_000, value_name = "MS")]
     deadline_ms: u64,
 
+    /// Text one call may hand to the component, in MiB (the input file of
+    /// `append`; every string of a call in all).
+    #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
+    max_input_mib: usize,
+
+    /// How long a write waits for another process holding the store before
+    /// it fails with `store: busy`, in milliseconds.
+    #[arg(long, global = true, default_value_t = 10_000, value_name = "MS")]
+    busy_timeout_ms: u64,
+
     /// Use a clock that starts at this RFC 3339 time and advances 1 ms per
     /// reading, instead of the system clock: reproducible ids and hashes.
     #[arg(long, global = true, env = "AUDIT_CLOCK", value_name = "TIME")]
@@ -117,6 +127,7 @@ impl Cli {
         let options = Options {
             memory_limit_bytes: self.memory_limit_mib.saturating_mul(1024 * 1024),
             call_deadline: Duration::from_millis(self.deadline_ms),
+            max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
             cache_dir: if self.no_cache {
                 None
             } else {
@@ -124,6 +135,9 @@ impl Cli {
                     .clone()
                     .or_else(audit_host::cache::default_dir)
             },
+            // One command is one session: a pool (3 ms to reserve at start)
+            // would save 10 µs once. Long-lived hosts keep the pool.
+            max_instances: 0,
         };
         Ok(match &self.component {
             None => Runtime::new(options)?,
@@ -139,7 +153,9 @@ impl Cli {
         if self.store.as_os_str() == ":memory:" {
             return Ok(Box::new(MemoryStore::new()));
         }
-        let store = SqliteStore::open(&self.store).map_err(audit_host::HostError::Storage)?;
+        let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
+        let store = SqliteStore::open_with_busy_timeout(&self.store, busy_timeout)
+            .map_err(audit_host::HostError::Storage)?;
         Ok(Box::new(store))
     }
 

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-/// How long a write waits for another process's transaction before the
-/// store reports `busy`.
+/// How long a write waits, by default, for another process's transaction
+/// before the store reports `busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Version 2 added `audit_settings`; version 3 put `seq` into the time
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS audit_settings (
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    busy_timeout: Duration,
     /// The last time range found to hold [`NARROW_RANGE_ROWS`] or more rows
     /// (tenant, since, until): a range only grows as rows are appended, so
     /// it need not be counted again.
@@ -70,24 +71,32 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating when needed) the store at `path`, with the schema.
+    /// Opens (creating when needed) the store at `path`, with the schema,
+    /// waiting up to [`BUSY_TIMEOUT`] for other writers.
     pub fn open(path: &Path) -> Result<Self, String> {
+        Self::open_with_busy_timeout(path, BUSY_TIMEOUT)
+    }
+
+    /// Opens the store at `path`; a write that finds the file locked by
+    /// another connection retries (SQLite's busy handler, sleeping between
+    /// attempts) for up to `busy_timeout`, then fails with `busy`.
+    pub fn open_with_busy_timeout(path: &Path, busy_timeout: Duration) -> Result<Self, String> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| format!("opening {}: {}", path.display(), message(&e)))?;
-        Self::setup(conn).map_err(|e| format!("{}: {e}", path.display()))
+        Self::setup(conn, busy_timeout).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// A store that lives in memory only (SQLite's `:memory:`).
     pub fn in_memory() -> Result<Self, String> {
         let conn = Connection::open_in_memory().map_err(|e| message(&e))?;
-        Self::setup(conn)
+        Self::setup(conn, BUSY_TIMEOUT)
     }
 
-    fn setup(conn: Connection) -> Result<Self, String> {
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| message(&e))?;
+    fn setup(conn: Connection, busy_timeout: Duration) -> Result<Self, String> {
+        conn.busy_timeout(busy_timeout).map_err(|e| message(&e))?;
         // WAL lets readers work while a writer appends; FULL syncs the WAL at
         // every commit, so an acknowledged event survives a power cut.
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -116,6 +125,7 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             conn,
+            busy_timeout,
             wide: None,
             narrow: None,
         })
@@ -186,7 +196,13 @@ impl EventStore for SqliteStore {
     fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
         // Dropping the transaction on any error rolls it back: nothing of a
         // refused batch stays behind.
-        self.append_in_transaction(&rows)
+        self.append_in_transaction(&rows).map_err(|e| match e {
+            StoreError::Busy(_) => StoreError::Busy(format!(
+                "another connection held the store for over {} ms",
+                self.busy_timeout.as_millis()
+            )),
+            e => e,
+        })
     }
 
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
@@ -364,12 +380,14 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 fn store_error(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(format!(
-            "another process held the database for over {}s",
-            BUSY_TIMEOUT.as_secs()
-        )),
+        // SQLite's busy handler has already retried until the busy timeout.
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Busy("another connection held the store past the busy timeout".into())
+        }
         // A duplicate (tenant, seq) or (tenant, id): another writer got there first.
         Some(ErrorCode::ConstraintViolation) if is_duplicate(&e) => StoreError::Conflict,
+        // Read-only file or mount, full disk, I/O error: the transaction is
+        // rolled back and the message says which.
         _ => StoreError::Failed(message(&e)),
     }
 }
