@@ -8,12 +8,12 @@
 //! entry of [`COLUMNS`] and one arm of [`Layout::cell`]: adding one (the
 //! integrity work's proof columns, say) touches nothing else.
 
+use crate::csv_cells::{CellSource, Text};
 use crate::error::{Error, Result};
-use crate::model::{Event, Outcome, Target};
+use crate::model::ActorKind;
 use crate::neutralise::neutralise;
-use crate::{canonical, time};
+use crate::time;
 use chrono::{FixedOffset, SecondsFormat};
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Columns per export, at most.
@@ -225,29 +225,22 @@ impl Layout {
     }
 
     /// Writes the event's row(s); returns how many.
-    pub fn write_event(&self, w: &mut csv::Writer<Vec<u8>>, e: &Event) -> Result<u64> {
-        match self.rows {
-            RowMode::Events => {
-                self.write_row(w, e, None)?;
-                Ok(1)
-            }
-            RowMode::Changes if e.changes.is_empty() => {
-                self.write_row(w, e, None)?;
-                Ok(1)
-            }
-            RowMode::Changes => {
-                for i in 0..e.changes.len() {
-                    self.write_row(w, e, Some(i))?;
-                }
-                Ok(e.changes.len() as u64)
-            }
+    pub fn write_event(&self, w: &mut csv::Writer<Vec<u8>>, e: &impl CellSource) -> Result<u64> {
+        let changes = e.change_count();
+        if self.rows == RowMode::Events || changes == 0 {
+            self.write_row(w, e, None)?;
+            return Ok(1);
         }
+        for i in 0..changes {
+            self.write_row(w, e, Some(i))?;
+        }
+        Ok(changes as u64)
     }
 
     fn write_row(
         &self,
         w: &mut csv::Writer<Vec<u8>>,
-        e: &Event,
+        e: &impl CellSource,
         change: Option<usize>,
     ) -> Result<()> {
         for &column in &self.columns {
@@ -260,70 +253,69 @@ impl Layout {
 
     /// One cell, before neutralisation. `change` picks one change (rows of
     /// changes); `None` summarises them all.
-    fn cell<'e>(&self, column: Column, e: &'e Event, change: Option<usize>) -> Cow<'e, str> {
-        let opt = |s: &'e Option<String>| Cow::Borrowed(s.as_deref().unwrap_or(""));
-        let lines = |f: &dyn Fn(&'e Target) -> Cow<'e, str>| -> Cow<'e, str> {
-            match e.targets.as_slice() {
-                [] => Cow::Borrowed(""),
-                [t] => f(t),
-                many => Cow::Owned(many.iter().map(f).collect::<Vec<_>>().join("\n")),
-            }
+    fn cell<'e, C: CellSource>(
+        &self,
+        column: Column,
+        e: &'e C,
+        change: Option<usize>,
+    ) -> Cow<'e, str> {
+        let text = |f: Text| Cow::Borrowed(e.text(f).unwrap_or(""));
+        let lines = |f: &dyn Fn((&'e str, &'e str, Option<&'e str>)) -> Cow<'e, str>| match e
+            .target_count()
+        {
+            0 => Cow::Borrowed(""),
+            1 => f(e.target(0)),
+            n => Cow::Owned(
+                (0..n)
+                    .map(|i| f(e.target(i)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         };
         match column {
-            Column::Timestamp => self.time(&e.occurred_at),
-            Column::RecordedAt => self.time(&e.recorded_at),
-            Column::Seq => Cow::Owned(e.seq.to_string()),
-            Column::EventId => Cow::Borrowed(&e.id),
-            Column::Tenant => Cow::Borrowed(&e.tenant),
-            Column::Actor => match (&e.actor.name, e.actor.kind) {
+            Column::Timestamp => self.time(e.text(Text::OccurredAt).unwrap_or("")),
+            Column::RecordedAt => self.time(e.text(Text::RecordedAt).unwrap_or("")),
+            Column::Seq => Cow::Owned(e.seq().to_string()),
+            Column::EventId => text(Text::Id),
+            Column::Tenant => text(Text::Tenant),
+            Column::Actor => match (e.text(Text::ActorName), e.actor_kind()) {
                 (Some(name), _) => Cow::Borrowed(name),
-                (None, crate::model::ActorKind::System) => Cow::Borrowed("System"),
-                (None, _) => Cow::Borrowed(&e.actor.id),
+                (None, ActorKind::System) => Cow::Borrowed("System"),
+                (None, _) => text(Text::ActorId),
             },
-            Column::ActorId => Cow::Borrowed(&e.actor.id),
-            Column::ActorName => opt(&e.actor.name),
-            Column::ActorEmail => opt(&e.actor.email),
-            Column::ActorKind => Cow::Borrowed(e.actor.kind.as_str()),
-            Column::Action => Cow::Borrowed(&e.action),
-            Column::Category => Cow::Borrowed(&e.category),
-            Column::ChangeType => Cow::Borrowed(&e.change_type),
-            Column::Target => lines(&|t| {
-                Cow::Owned(format!(
-                    "{}: {}",
-                    t.kind,
-                    t.name.as_deref().unwrap_or(&t.id)
-                ))
-            }),
-            Column::TargetKind => lines(&|t| Cow::Borrowed(&t.kind)),
-            Column::TargetId => lines(&|t| Cow::Borrowed(&t.id)),
-            Column::TargetName => lines(&|t| Cow::Borrowed(t.name.as_deref().unwrap_or(""))),
+            Column::ActorId => text(Text::ActorId),
+            Column::ActorName => text(Text::ActorName),
+            Column::ActorEmail => text(Text::ActorEmail),
+            Column::ActorKind => Cow::Borrowed(e.actor_kind().as_str()),
+            Column::Action => text(Text::Action),
+            Column::Category => text(Text::Category),
+            Column::ChangeType => text(Text::ChangeType),
+            Column::Target => {
+                lines(&|(kind, id, name)| Cow::Owned(format!("{kind}: {}", name.unwrap_or(id))))
+            }
+            Column::TargetKind => lines(&|(kind, _, _)| Cow::Borrowed(kind)),
+            Column::TargetId => lines(&|(_, id, _)| Cow::Borrowed(id)),
+            Column::TargetName => lines(&|(_, _, name)| Cow::Borrowed(name.unwrap_or(""))),
             Column::Field => match change {
-                Some(i) => Cow::Borrowed(&e.changes[i].path),
+                Some(i) => Cow::Borrowed(e.change_path(i)),
                 None => Cow::Owned(
-                    e.changes
-                        .iter()
-                        .map(|c| c.path.as_str())
+                    (0..e.change_count())
+                        .map(|i| e.change_path(i))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
             },
-            Column::OldValue => changed(e, change, |c| c.old.as_ref()),
-            Column::NewValue => changed(e, change, |c| c.new.as_ref()),
-            Column::Outcome => Cow::Borrowed(match e.outcome {
-                Outcome::Success => "success",
-                Outcome::Failure => "failure",
-            }),
-            Column::FailureReason => opt(&e.failure_reason),
-            Column::Ip => opt(&e.context.ip),
-            Column::UserAgent => opt(&e.context.user_agent),
-            Column::SessionId => opt(&e.context.session_id),
-            Column::RequestId => opt(&e.context.request_id),
-            Column::Metadata => match &e.metadata {
-                Some(m) => Cow::Owned(canonical::to_string(m)),
-                None => Cow::Borrowed(""),
-            },
-            Column::PrevHash => Cow::Borrowed(&e.prev_hash),
-            Column::Hash => opt(&e.hash),
+            Column::OldValue => changed(e, change, false),
+            Column::NewValue => changed(e, change, true),
+            Column::Outcome => Cow::Borrowed(e.outcome().as_str()),
+            Column::FailureReason => text(Text::FailureReason),
+            Column::Ip => text(Text::Ip),
+            Column::UserAgent => text(Text::UserAgent),
+            Column::SessionId => text(Text::SessionId),
+            Column::RequestId => text(Text::RequestId),
+            Column::Metadata => e.metadata().unwrap_or(Cow::Borrowed("")),
+            Column::PrevHash => text(Text::PrevHash),
+            Column::Hash => text(Text::Hash),
         }
     }
 
@@ -345,35 +337,23 @@ impl Layout {
 
 /// A change's old or new value: one change's value, or every change's as
 /// `path: value` lines.
-fn changed<'e>(
-    e: &'e Event,
-    change: Option<usize>,
-    side: impl Fn(&'e crate::model::Change) -> Option<&'e Value>,
-) -> Cow<'e, str> {
+fn changed<C: CellSource>(e: &C, change: Option<usize>, new: bool) -> Cow<'_, str> {
     match change {
-        Some(i) => side(&e.changes[i]).map_or(Cow::Borrowed(""), value_text),
+        Some(i) => e.change_value(i, new).unwrap_or(Cow::Borrowed("")),
         None => {
             let mut out = String::new();
-            for c in &e.changes {
-                if let Some(v) = side(c) {
+            for i in 0..e.change_count() {
+                if let Some(v) = e.change_value(i, new) {
                     if !out.is_empty() {
                         out.push('\n');
                     }
-                    out.push_str(&c.path);
+                    out.push_str(e.change_path(i));
                     out.push_str(": ");
-                    out.push_str(&value_text(v));
+                    out.push_str(&v);
                 }
             }
             Cow::Owned(out)
         }
-    }
-}
-
-/// A string as its text; any other value as canonical JSON.
-fn value_text(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::String(s) => Cow::Borrowed(s),
-        other => Cow::Owned(canonical::to_string(other)),
     }
 }
 

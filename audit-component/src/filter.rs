@@ -254,18 +254,20 @@ impl Compiled {
             && self.keyword.as_ref().is_none_or(|k| k.may_match(body))
     }
 
+    /// Whether a stored `occurred_at` is within the time range.
+    pub fn in_time_range(&self, seq: u64, occurred_at: &str) -> Result<bool> {
+        if self.since.is_none() && self.until.is_none() {
+            return Ok(true);
+        }
+        let at = time::parse(occurred_at)
+            .map_err(|_| Error::Store(format!("stored event {seq} has a malformed occurred_at")))?;
+        Ok(!(self.since.is_some_and(|s| at < s) || self.until.is_some_and(|u| at >= u)))
+    }
+
     /// Whether a decoded event matches every field.
     pub fn matches(&self, e: &Event) -> Result<bool> {
-        if self.since.is_some() || self.until.is_some() {
-            let at = time::parse(&e.occurred_at).map_err(|_| {
-                Error::Store(format!(
-                    "stored event {} has a malformed occurred_at",
-                    e.seq
-                ))
-            })?;
-            if self.since.is_some_and(|s| at < s) || self.until.is_some_and(|u| at >= u) {
-                return Ok(false);
-            }
+        if !self.in_time_range(e.seq, &e.occurred_at)? {
+            return Ok(false);
         }
         if self.actor_id.as_ref().is_some_and(|id| *id != e.actor.id) {
             return Ok(false);

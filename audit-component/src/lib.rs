@@ -5,7 +5,7 @@
 //! classification ([`classify`]), the change list ([`diff`]), canonical JSON
 //! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
 //! reading ([`query`] over [`filter`], [`keyword`], [`cursor`] and [`scan`]),
-//! who may read ([`access`]), exports ([`export`], [`csv_export`], [`neutralise`]), per-tenant
+//! who may read ([`access`]), exports ([`export`], [`csv_export`], [`csv_cells`], [`event_view`], [`neutralise`]), per-tenant
 //! settings ([`settings`]) and JSON in and out ([`codec`]). The engine talks to
 //! its host only through the [`store::Store`] and [`store::Clock`] traits.
 //!
@@ -21,10 +21,12 @@ pub mod canonical;
 pub mod chain;
 pub mod classify;
 pub mod codec;
+pub mod csv_cells;
 pub mod csv_export;
 pub mod cursor;
 pub mod diff;
 pub mod error;
+pub mod event_view;
 pub mod export;
 pub mod filter;
 pub mod ip;
