@@ -65,7 +65,14 @@ fn main() {
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_TARGET");
+        .env_remove("CARGO_BUILD_TARGET")
+        // 128-bit SIMD (fixed-width, deterministic; not relaxed SIMD), which
+        // wasmtime supports by default: memchr's searches and byte loops
+        // (the search filters' scans of stored rows) use it.
+        .env(
+            "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS",
+            "-Ctarget-feature=+simd128",
+        );
     if env::var_os("CARGO_NET_OFFLINE").is_some() {
         cmd.arg("--offline");
     }

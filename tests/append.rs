@@ -40,7 +40,10 @@ fn append_then_query_returns_what_was_appended() {
 
     let read = all_events(&mut s, "acme");
     assert_eq!(read, vec![stored.clone()]);
-    assert_eq!(s.get_event("acme", &stored.id).expect("get"), stored);
+    assert_eq!(
+        s.get_event("acme", &stored.id, &admin()).expect("get"),
+        stored
+    );
 }
 
 #[test]

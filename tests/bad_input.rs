@@ -263,8 +263,19 @@ fn control_characters_never_split_an_event() {
     assert_eq!(jsonl.lines().count(), 1);
     let back: serde_json::Value = serde_json::from_str(jsonl.trim_end_matches('\n')).unwrap();
     assert_eq!(back["actor"]["name"], name, "stored losslessly");
-    let table =
-        run_ok(audit_host(dir.path()).args(["--store", store, "query", "--tenant", "acme"]));
+    // (Reads leave their own events: look at the user's event only.)
+    let table = run_ok(audit_host(dir.path()).args([
+        "--store", store, "query", "--tenant", "acme", "--action", "user.*",
+    ]));
     assert_eq!(table.lines().count(), 2, "header and one row: {table}");
     assert!(!table.contains('\u{1b}') && !table.contains('\u{202e}') && !table.contains('\r'));
+    let csv = run_ok(audit_host(dir.path()).args([
+        "--store", store, "export", "--tenant", "acme", "--action", "user.*",
+    ]));
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "CSV: one event, one row");
+    assert_eq!(&rows[0][1], name, "kept whole inside its quoted cell");
 }

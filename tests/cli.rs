@@ -21,12 +21,35 @@ fn demo_runs_the_quality_management_scenario() {
         out.contains("/last_name") && out.contains("\"Smith\"") && out.contains("\"Smyth\""),
         "the detail shows what changed"
     );
-    // on the embedded default store, in the current directory
-    let rows = raw_rows(&dir.path().join("audit.db"), "demo-qa");
-    assert_eq!(rows.len(), 6);
+    assert!(
+        out.contains("\"'=SUM(B2:B9)\""),
+        "the CSV part neutralises the formula:\n{out}"
+    );
+    // on the embedded default store, in the current directory; every read
+    // the demo made (two pages, one event, one export) is in the log too
+    let actions = |rows: Vec<(u64, String, String, String)>| -> Vec<String> {
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str::<serde_json::Value>(&r.3).unwrap()["action"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let rows = actions(raw_rows(&dir.path().join("audit.db"), "demo-qa"));
+    assert_eq!(
+        rows.iter().filter(|a| !a.starts_with("audit_log.")).count(),
+        6
+    );
+    assert_eq!(rows.iter().filter(|a| *a == "audit_log.viewed").count(), 3);
+    assert_eq!(
+        rows.iter().filter(|a| *a == "audit_log.exported").count(),
+        1
+    );
     // a second run continues the same log
     run_ok(audit_host(dir.path()).arg("demo"));
-    assert_eq!(raw_rows(&dir.path().join("audit.db"), "demo-qa").len(), 12);
+    assert_eq!(raw_rows(&dir.path().join("audit.db"), "demo-qa").len(), 20);
 }
 
 #[test]
@@ -159,6 +182,8 @@ fn every_subcommand_has_help() {
         vec!["--help"],
         vec!["append", "--help"],
         vec!["query", "--help"],
+        vec!["export", "--help"],
+        vec!["settings", "--help"],
         vec!["demo", "--help"],
     ] {
         let out = run_ok(audit_host(dir.path()).args(&sub));
@@ -238,5 +263,13 @@ fn a_store_of_an_older_schema_is_brought_up_to_date() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
+    let index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'audit_events_by_time_seq'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "the time index carries seq");
 }

@@ -33,3 +33,9 @@ mod integrity;
 mod diff;
 // Redaction: no secret in any output; keyed fingerprints per tenant; tenant rules.
 mod redaction;
+// Every filter against a reference implementation; pages under concurrent appends.
+mod search;
+// Exports: formula injection, CSV edge cases, JSON Lines, complete files only.
+mod export;
+// Who may read, and the event every read leaves.
+mod access;

@@ -2,6 +2,7 @@
 
 use audit_host::bindings::{
     Actor, ActorKind, EventInput, Filter, Order, Outcome, PageRequest, RequestContext, Target,
+    Viewer,
 };
 use audit_host::{Options, Runtime, Session, SqliteStore, SteppingClock};
 use std::path::{Path, PathBuf};
@@ -73,21 +74,61 @@ pub fn event(tenant: &str, action: &str) -> EventInput {
     }
 }
 
-/// The first page (up to 1000) of a tenant's events, oldest first.
+/// The first page (up to 1000) of a tenant's events, oldest first, read by
+/// [`admin`] (the read itself is recorded after it).
 pub fn all_events(session: &mut Session, tenant: &str) -> Vec<audit_host::bindings::Event> {
     let request = PageRequest {
-        filter: Filter {
-            tenant: tenant.into(),
-            since: None,
-            until: None,
-            actor_id: None,
-            action: None,
-        },
+        filter: filter(tenant),
         order: Order::OldestFirst,
         limit: 1000,
         cursor: None,
+        viewer: admin(),
+        count: false,
     };
     session.query(&request).expect("query").events
+}
+
+/// A filter for every event of `tenant`.
+pub fn filter(tenant: &str) -> Filter {
+    Filter {
+        tenant: tenant.into(),
+        since: None,
+        until: None,
+        actor_id: None,
+        action: None,
+        actor_name: None,
+        category: None,
+        change_type: None,
+        target_kind: None,
+        target_id: None,
+        outcome: None,
+        ip: None,
+        text: None,
+    }
+}
+
+/// A viewer with these roles.
+pub fn viewer(id: &str, roles: &[&str]) -> Viewer {
+    Viewer {
+        actor: Actor {
+            id: id.into(),
+            name: None,
+            email: None,
+            kind: ActorKind::User,
+        },
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        context: RequestContext {
+            ip: None,
+            user_agent: None,
+            session_id: None,
+            request_id: None,
+        },
+    }
+}
+
+/// The viewer most tests read as: `auditor` with the role `admin`.
+pub fn admin() -> Viewer {
+    viewer("auditor", &["admin"])
 }
 
 /// Rows as SQLite holds them, read without the component:

@@ -210,7 +210,7 @@ fn unprivileged(cmd: std::process::Command, probe: &Path) -> std::process::Comma
 }
 
 #[test]
-fn a_read_only_store_refuses_appends_cleanly_and_still_reads() {
+fn a_read_only_store_refuses_appends_and_unrecordable_reads_cleanly() {
     use std::os::unix::fs::PermissionsExt;
     let (dir, path) = temp_store();
     seeded(&path, 3);
@@ -244,7 +244,15 @@ fn a_read_only_store_refuses_appends_cleanly_and_still_reads() {
         "--format",
         "jsonl",
     ]);
-    assert_eq!(run_ok(&mut unprivileged(query, &path)).lines().count(), 3);
+    // Every read is recorded in the log (audit_log.viewed) before it is
+    // returned; a store that cannot record it refuses the read, cleanly.
+    let (code, stderr) = run_err(&mut unprivileged(query, &path));
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: store: attempt to write a readonly database"),
+        "{stderr}"
+    );
     file(0o644).unwrap();
     assert_eq!(verify_chain(&path, "acme"), 3, "nothing was written");
 }

@@ -13,11 +13,13 @@ mod generated {
     });
 }
 
-use crate::{append, codec, model, query, settings, store};
+use crate::{access, append, codec, csv_export, export, filter, model, query, settings, store};
 use generated::audit::log::{clock as wclock, keyring as wkeyring, store as wstore, types as wit};
+use generated::exports::audit::log::data_export as wexport;
 use generated::exports::audit::log::{
     admin as wadmin, codec as wcodec, diff as wdiff, log as wlog,
 };
+use std::cell::RefCell;
 
 // The `integrity` interface's glue.
 mod integrity;
@@ -40,31 +42,85 @@ impl wlog::Guest for Component {
 
     fn query(request: wit::PageRequest) -> Result<wit::Page, wit::Error> {
         let request = query::PageRequest {
-            filter: query::Filter {
-                tenant: request.filter.tenant,
-                since: request.filter.since,
-                until: request.filter.until,
-                actor_id: request.filter.actor_id,
-                action: request.filter.action,
-            },
-            order: match request.order {
-                wit::Order::NewestFirst => query::Order::NewestFirst,
-                wit::Order::OldestFirst => query::Order::OldestFirst,
-            },
+            filter: filter_in(request.filter),
+            order: order_in(request.order),
             limit: request.limit,
             cursor: request.cursor,
+            viewer: viewer_in(request.viewer),
+            count: request.count,
         };
-        let page = query::query(&mut HostStore, &request).map_err(error)?;
+        let page = query::query(&mut HostStore, &mut HostClock, &request).map_err(error)?;
         Ok(wit::Page {
             events: page.events.into_iter().map(event_out).collect(),
             next_cursor: page.next_cursor,
+            total: page.total,
         })
     }
 
-    fn get_event(tenant: String, id: String) -> Result<wit::Event, wit::Error> {
-        query::get_event(&mut HostStore, &tenant, &id)
-            .map(event_out)
+    fn get_event(
+        tenant: String,
+        id: String,
+        viewer: wit::Viewer,
+    ) -> Result<wit::Event, wit::Error> {
+        query::get_event(
+            &mut HostStore,
+            &mut HostClock,
+            &tenant,
+            &id,
+            &viewer_in(viewer),
+        )
+        .map(event_out)
+        .map_err(error)
+    }
+}
+
+impl wexport::Guest for Component {
+    type Exporter = Exporter;
+
+    fn start(request: wexport::ExportRequest) -> Result<wexport::Exporter, wit::Error> {
+        let request = export::ExportRequest {
+            filter: filter_in(request.filter),
+            order: order_in(request.order),
+            viewer: viewer_in(request.viewer),
+            format: match request.format {
+                wexport::ExportFormat::Csv => export::Format::Csv,
+                wexport::ExportFormat::Jsonl => export::Format::Jsonl,
+            },
+            columns: request.columns,
+            rows: match request.rows {
+                wexport::ExportRows::Events => csv_export::RowMode::Events,
+                wexport::ExportRows::Changes => csv_export::RowMode::Changes,
+            },
+            byte_order_mark: request.byte_order_mark,
+            utc_offset: request.utc_offset,
+        };
+        let exporter = export::start(&mut HostStore, &mut HostClock, &request).map_err(error)?;
+        Ok(wexport::Exporter::new(Exporter(RefCell::new(exporter))))
+    }
+}
+
+/// The exporter resource: resources take `&self`, so the state sits in a
+/// `RefCell` (the component is single-threaded).
+struct Exporter(RefCell<export::Exporter>);
+
+impl wexport::GuestExporter for Exporter {
+    fn next_chunk(&self) -> Result<Option<Vec<u8>>, wit::Error> {
+        self.0
+            .borrow_mut()
+            .next_chunk(&mut HostStore)
             .map_err(error)
+    }
+
+    fn progress(&self) -> wexport::ExportProgress {
+        let p = self.0.borrow().progress();
+        wexport::ExportProgress {
+            events: p.events,
+            rows: p.rows,
+            bytes: p.bytes,
+            covered: p.covered,
+            span: p.span,
+            done: p.done,
+        }
     }
 }
 
@@ -286,6 +342,43 @@ fn error(e: crate::Error) -> wit::Error {
         crate::Error::NotFound(m) => wit::Error::NotFound(m),
         crate::Error::Store(m) => wit::Error::Store(m),
         crate::Error::Other(m) => wit::Error::Other(m),
+        crate::Error::Denied(m) => wit::Error::Denied(m),
+    }
+}
+
+fn filter_in(f: wit::Filter) -> filter::Filter {
+    filter::Filter {
+        tenant: f.tenant,
+        since: f.since,
+        until: f.until,
+        actor_id: f.actor_id,
+        action: f.action,
+        actor_name: f.actor_name,
+        category: f.category,
+        change_type: f.change_type,
+        target_kind: f.target_kind,
+        target_id: f.target_id,
+        outcome: f.outcome.map(|o| match o {
+            wit::OutcomeKind::Success => model::Outcome::Success,
+            wit::OutcomeKind::Failure => model::Outcome::Failure,
+        }),
+        ip: f.ip,
+        text: f.text,
+    }
+}
+
+fn order_in(o: wit::Order) -> query::Order {
+    match o {
+        wit::Order::NewestFirst => query::Order::NewestFirst,
+        wit::Order::OldestFirst => query::Order::OldestFirst,
+    }
+}
+
+fn viewer_in(v: wit::Viewer) -> access::Viewer {
+    access::Viewer {
+        actor: actor_in(v.actor),
+        roles: v.roles,
+        context: context_in(v.context),
     }
 }
 

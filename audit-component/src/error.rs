@@ -32,6 +32,8 @@ pub enum Error {
     Store(String),
     /// Anything else.
     Other(String),
+    /// The viewer may not read the tenant's log.
+    Denied(String),
 }
 
 /// Shorthand for results of the engine.
@@ -112,6 +114,7 @@ impl fmt::Display for Error {
             Error::NotFound(what) => write!(f, "not found: {what}"),
             Error::Store(message) => write!(f, "store: {message}"),
             Error::Other(message) => f.write_str(message),
+            Error::Denied(why) => write!(f, "access denied: {why}"),
         }
     }
 }

@@ -1,31 +1,23 @@
-//! Reading: filters, keyset pages and single events.
+//! Reading: pages of a tenant's events for a viewer, counts, and single
+//! events.
 //!
-//! Pages are keyed on `seq`: a cursor remembers the last sequence number a
-//! page returned, so events appended while a reader pages (always at higher
-//! sequence numbers) are never repeated or skipped.
+//! Pages are keyed on `seq`: a cursor ([`crate::cursor`]) remembers the last
+//! sequence number a page returned, so events appended while a reader pages
+//! (always at higher sequence numbers) are never repeated or skipped. Every
+//! read is checked and recorded by [`crate::access`].
 
+use crate::access::{self, Read, Viewer};
+use crate::append::store_error;
 use crate::error::{Error, Result, quoted};
+use crate::filter::Compiled;
 use crate::limits::MAX_PAGE_EVENTS;
 use crate::model::Event;
-use crate::store::{Row, ScanRequest, Store};
-use crate::{append::store_error, chain, time, validate};
-use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
+use crate::scan::{MAX_BATCH_ROWS, Scanner};
+use crate::store::{Clock, Row, Store};
+use crate::{cursor, validate};
+use serde_json::{Map, Value, json};
 
-/// A filter as a host writes it (the WIT `filter`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// Tenant.
-    pub tenant: String,
-    /// From this time, inclusive.
-    pub since: Option<String>,
-    /// Before this time.
-    pub until: Option<String>,
-    /// Exact actor id.
-    pub actor_id: Option<String>,
-    /// Exact action, or `entity.*`.
-    pub action: Option<String>,
-}
+pub use crate::filter::Filter;
 
 /// The order of a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +27,16 @@ pub enum Order {
     NewestFirst,
     /// Lowest seq first.
     OldestFirst,
+}
+
+impl Order {
+    /// The name recorded in read events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::NewestFirst => "newest_first",
+            Order::OldestFirst => "oldest_first",
+        }
+    }
 }
 
 /// One page request (the WIT `page-request`).
@@ -48,6 +50,10 @@ pub struct PageRequest {
     pub limit: u32,
     /// Where to go on.
     pub cursor: Option<String>,
+    /// Who reads.
+    pub viewer: Viewer,
+    /// Whether to count every match too.
+    pub count: bool,
 }
 
 /// One page.
@@ -57,92 +63,16 @@ pub struct Page {
     pub events: Vec<Event>,
     /// Where the next page starts, when there is one.
     pub next_cursor: Option<String>,
+    /// Every match, when counted.
+    pub total: Option<u64>,
 }
 
-enum ActionMatch {
-    Exact(String),
-    Prefix(String),
-}
-
-/// A filter checked and ready to match.
-struct Compiled {
-    since: Option<DateTime<Utc>>,
-    until: Option<DateTime<Utc>>,
-    actor_id: Option<String>,
-    action: Option<ActionMatch>,
-}
-
-impl Compiled {
-    fn new(f: &Filter) -> Result<Self> {
-        validate::tenant(&f.tenant).map_err(|e| e.within("filter"))?;
-        let bound = |field: &str, v: &Option<String>| -> Result<Option<DateTime<Utc>>> {
-            v.as_deref()
-                .map(|t| {
-                    time::parse_bound(t)
-                        .map_err(|why| Error::invalid(format!("filter.{field}"), why))
-                })
-                .transpose()
-        };
-        let action = match f.action.as_deref() {
-            None => None,
-            Some(a) => match a.strip_suffix(".*") {
-                Some(entity) => {
-                    validate::action(&format!("{entity}.x")).map_err(|_| {
-                        Error::invalid(
-                            "filter.action",
-                            "must be an action name or entity.* (such as user.*)",
-                        )
-                    })?;
-                    Some(ActionMatch::Prefix(format!("{entity}.")))
-                }
-                None => {
-                    validate::action(a).map_err(|e| e.within("filter"))?;
-                    Some(ActionMatch::Exact(a.to_string()))
-                }
-            },
-        };
-        let c = Compiled {
-            since: bound("since", &f.since)?,
-            until: bound("until", &f.until)?,
-            actor_id: f.actor_id.clone(),
-            action,
-        };
-        if let (Some(s), Some(u)) = (c.since, c.until)
-            && s >= u
-        {
-            return Err(Error::invalid(
-                "filter.until",
-                "must be later than filter.since",
-            ));
-        }
-        Ok(c)
-    }
-
-    fn matches(&self, e: &Event) -> Result<bool> {
-        if self.since.is_some() || self.until.is_some() {
-            let at = time::parse(&e.occurred_at).map_err(|_| {
-                Error::Store(format!(
-                    "stored event {} has a malformed occurred_at",
-                    e.seq
-                ))
-            })?;
-            if self.since.is_some_and(|s| at < s) || self.until.is_some_and(|u| at >= u) {
-                return Ok(false);
-            }
-        }
-        if self.actor_id.as_ref().is_some_and(|id| *id != e.actor.id) {
-            return Ok(false);
-        }
-        Ok(match &self.action {
-            None => true,
-            Some(ActionMatch::Exact(a)) => *a == e.action,
-            Some(ActionMatch::Prefix(p)) => e.action.starts_with(p.as_str()),
-        })
-    }
-}
-
-/// Reads one page.
-pub fn query(store: &mut impl Store, request: &PageRequest) -> Result<Page> {
+/// Reads one page for the request's viewer, and records the read.
+pub fn query(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    request: &PageRequest,
+) -> Result<Page> {
     let filter = Compiled::new(&request.filter)?;
     if request.limit == 0 || request.limit > MAX_PAGE_EVENTS {
         return Err(Error::invalid(
@@ -150,32 +80,43 @@ pub fn query(store: &mut impl Store, request: &PageRequest) -> Result<Page> {
             format!("must be between 1 and {MAX_PAGE_EVENTS}"),
         ));
     }
-    let descending = request.order == Order::NewestFirst;
-    let fingerprint = fingerprint(request);
-    let mut position = match &request.cursor {
+    let fingerprint = cursor::fingerprint(&request.filter, request.order);
+    let position = match &request.cursor {
         None => None,
-        Some(c) => Some(decode_cursor(c, &fingerprint)?),
+        Some(c) => Some(cursor::decode(c, &fingerprint)?),
     };
+    let mut details = Map::new();
+    details.insert("filter".into(), filter_json(&request.filter));
+    details.insert("order".into(), json!(request.order.as_str()));
+    details.insert("limit".into(), json!(request.limit));
+    if let Some(c) = &request.cursor {
+        details.insert("cursor".into(), json!(c));
+    }
+    let tenant = &request.filter.tenant;
+    let read = access::prepare_read(store, tenant, &request.viewer, Read::View, details)?;
+    read.authorize(store, clock)?;
+
+    let descending = request.order == Order::NewestFirst;
     let limit = request.limit as usize;
-    let batch = (request.limit * 2).clamp(64, MAX_PAGE_EVENTS);
+    // One more row than the page, to know whether another page follows;
+    // more when the filter will skip rows, to save store calls.
+    let first_batch = if filter.selective() {
+        (request.limit + 1).max(512)
+    } else {
+        (request.limit + 1).max(64)
+    };
+    let mut scan = Scanner::new(
+        tenant,
+        descending,
+        position,
+        filter.store_bounds(),
+        first_batch,
+    );
     let mut events = Vec::with_capacity(limit.min(64));
     let mut more = false;
-    'scan: loop {
-        let scan = ScanRequest {
-            tenant: request.filter.tenant.clone(),
-            after_seq: if descending { None } else { position },
-            before_seq: if descending { position } else { None },
-            since_us: filter.since.map(time::micros),
-            until_us: filter.until.map(time::micros_ceil),
-            descending,
-            limit: batch,
-        };
-        let rows = store.scan(&scan).map_err(store_error)?;
-        let exhausted = rows.len() < batch as usize;
+    'scan: while let Some(rows) = scan.next_batch(store)? {
         for row in rows {
-            position = Some(row.seq);
-            let event = decode(&request.filter.tenant, row)?;
-            if filter.matches(&event)? {
+            if let Some(event) = matching(&filter, tenant, row)? {
                 if events.len() == limit {
                     more = true;
                     break 'scan;
@@ -183,30 +124,89 @@ pub fn query(store: &mut impl Store, request: &PageRequest) -> Result<Page> {
                 events.push(event);
             }
         }
-        if exhausted {
-            break;
-        }
     }
     let next_cursor = match (more, events.last()) {
-        (true, Some(last)) => Some(encode_cursor(last.seq, &fingerprint)),
+        (true, Some(last)) => Some(cursor::encode(last.seq, &fingerprint)),
         _ => None,
     };
+    let total = if request.count {
+        Some(count(store, &filter, tenant)?)
+    } else {
+        None
+    };
+    let mut outcome = Map::new();
+    outcome.insert("returned".into(), json!(events.len()));
+    if let Some(t) = total {
+        outcome.insert("total".into(), json!(t));
+    }
+    read.record(store, clock, outcome)?;
     Ok(Page {
         events,
         next_cursor,
+        total,
     })
 }
 
-/// Reads one event by id.
-pub fn get_event(store: &mut impl Store, tenant: &str, id: &str) -> Result<Event> {
-    validate::tenant(tenant)?;
-    match store.get(tenant, id).map_err(store_error)? {
-        Some(row) => decode(tenant, row),
-        None => Err(Error::NotFound(format!(
-            "event {} in tenant {tenant}",
-            quoted(id)
-        ))),
+/// How many of the tenant's events match (every page).
+fn count(store: &mut impl Store, filter: &Compiled, tenant: &str) -> Result<u64> {
+    let mut scan = Scanner::new(tenant, false, None, filter.store_bounds(), MAX_BATCH_ROWS);
+    let mut n = 0;
+    while let Some(rows) = scan.next_batch(store)? {
+        for row in rows {
+            if matching(filter, tenant, row)?.is_some() {
+                n += 1;
+            }
+        }
     }
+    Ok(n)
+}
+
+/// The row decoded, when it matches the filter.
+pub fn matching(filter: &Compiled, tenant: &str, row: Row) -> Result<Option<Event>> {
+    if !filter.may_match(&row.body) {
+        return Ok(None);
+    }
+    let event = decode(tenant, row)?;
+    Ok(filter.matches(&event)?.then_some(event))
+}
+
+/// The filter as recorded in read events: the fields that were given.
+pub fn filter_json(filter: &Filter) -> Value {
+    serde_json::to_value(filter).unwrap_or(Value::Null)
+}
+
+/// Reads one event by id for a viewer, and records the read.
+pub fn get_event(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    tenant: &str,
+    id: &str,
+    viewer: &Viewer,
+) -> Result<Event> {
+    validate::tenant(tenant)?;
+    if id.len() > crate::limits::MAX_ID_BYTES {
+        return Err(Error::too_large(
+            "id",
+            crate::limits::MAX_ID_BYTES,
+            id.len(),
+            "bytes",
+        ));
+    }
+    let mut details = Map::new();
+    details.insert("event_id".into(), json!(id));
+    let read = access::prepare_read(store, tenant, viewer, Read::View, details)?;
+    read.authorize(store, clock)?;
+    let event = match store.get(tenant, id).map_err(store_error)? {
+        Some(row) => decode(tenant, row)?,
+        None => {
+            return Err(Error::NotFound(format!(
+                "event {} in tenant {tenant}",
+                quoted(id)
+            )));
+        }
+    };
+    read.record(store, clock, Map::new())?;
+    Ok(event)
 }
 
 /// A stored row as an event, checked against the columns it came with.
@@ -227,58 +227,26 @@ pub fn decode(tenant: &str, row: Row) -> Result<Event> {
     Ok(event)
 }
 
-/// A short digest of what a cursor is valid for: the filter and the order.
-fn fingerprint(r: &PageRequest) -> String {
-    let f = &r.filter;
-    let mut h = Sha256::new();
-    for part in [
-        Some(&f.tenant),
-        f.since.as_ref(),
-        f.until.as_ref(),
-        f.actor_id.as_ref(),
-        f.action.as_ref(),
-    ] {
-        match part {
-            Some(s) => {
-                h.update([1]);
-                h.update((s.len() as u64).to_be_bytes());
-                h.update(s.as_bytes());
-            }
-            None => h.update([0]),
-        }
-    }
-    h.update([r.order as u8]);
-    chain::hex(&h.finalize()[..4])
-}
-
-fn encode_cursor(seq: u64, fingerprint: &str) -> String {
-    format!("c1.{seq}.{fingerprint}")
-}
-
-fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<u64> {
-    let bad = || Error::invalid("cursor", "not a cursor returned by this log");
-    let mut parts = cursor.split('.');
-    let (Some("c1"), Some(seq), Some(fp), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    let seq: u64 = seq.parse().map_err(|_| bad())?;
-    if fp != fingerprint {
-        return Err(Error::invalid(
-            "cursor",
-            "belongs to a different filter or order; start again without it",
-        ));
-    }
-    Ok(seq)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::append::append_batch;
     use crate::model::{Actor, ActorKind, Context, EventInput, Outcome};
-    use crate::store::{Clock, MemoryStore};
+    use crate::store::MemoryStore;
+    use chrono::{DateTime, Utc};
+
+    pub fn viewer(role: &str) -> Viewer {
+        Viewer {
+            actor: Actor {
+                id: "op".into(),
+                name: None,
+                email: None,
+                kind: ActorKind::User,
+            },
+            roles: vec![role.into()],
+            context: Context::default(),
+        }
+    }
 
     struct Fixed;
     impl Clock for Fixed {
@@ -319,14 +287,17 @@ mod tests {
 
     fn request(limit: u32) -> PageRequest {
         PageRequest {
-            filter: Filter {
-                tenant: "acme".into(),
-                ..Filter::default()
-            },
+            filter: Filter::tenant("acme"),
             order: Order::NewestFirst,
             limit,
             cursor: None,
+            viewer: viewer("admin"),
+            count: false,
         }
+    }
+
+    fn query(s: &mut MemoryStore, r: &PageRequest) -> Result<Page> {
+        super::query(s, &mut Fixed, r)
     }
 
     fn all_pages(s: &mut MemoryStore, mut r: PageRequest) -> Vec<u64> {
@@ -357,7 +328,10 @@ mod tests {
         r.filter.since = Some("2026-11-05".into());
         r.filter.until = Some("2026-11-10T00:00:00Z".into());
         r.order = Order::OldestFirst;
+        r.count = true;
+        let total = query(&mut s, &r).unwrap().total;
         let got = all_pages(&mut s, r);
+        assert_eq!(total, Some(got.len() as u64));
         let expect: Vec<u64> = (0..300u64)
             .filter(|i| i % 4 == 0 && i % 3 == 0 && (4..9).contains(&(i % 28)))
             .map(|i| i + 1)
@@ -421,10 +395,155 @@ mod tests {
         let mut s = log(3);
         let page = query(&mut s, &request(1)).unwrap();
         let e = &page.events[0];
-        assert_eq!(get_event(&mut s, "acme", &e.id).unwrap(), *e);
+        let v = viewer("admin");
+        assert_eq!(
+            get_event(&mut s, &mut Fixed, "acme", &e.id, &v).unwrap(),
+            *e
+        );
         assert!(matches!(
-            get_event(&mut s, "acme", "nope"),
+            get_event(&mut s, &mut Fixed, "acme", "nope", &v),
             Err(Error::NotFound(_))
         ));
+    }
+
+    fn actions(s: &mut MemoryStore) -> Vec<(String, String)> {
+        s.scan(&crate::store::ScanRequest {
+            tenant: "acme".into(),
+            limit: 100_000,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let e = decode("acme", r).unwrap();
+            (e.action, e.failure_reason.unwrap_or_default())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn an_agent_is_refused_and_the_refusal_recorded() {
+        let mut s = log(3);
+        let mut r = request(10);
+        r.viewer = viewer("agent");
+        let e = query(&mut s, &r).unwrap_err();
+        assert!(matches!(e, Error::Denied(_)), "{e}");
+        assert!(e.to_string().contains("allows admin, super_admin"), "{e}");
+        let log = actions(&mut s);
+        assert_eq!(log.len(), 4);
+        assert_eq!(
+            log[3],
+            ("audit_log.viewed".into(), "role_not_allowed".into())
+        );
+        // Roles compare without regard to ASCII case.
+        r.viewer = viewer("Super_Admin");
+        assert!(query(&mut s, &r).is_ok());
+    }
+
+    #[test]
+    fn a_disabled_log_refuses_every_reader_but_keeps_recording() {
+        let mut s = log(3);
+        crate::settings::put(
+            &mut s,
+            &mut Fixed,
+            "acme",
+            r#"{"access":{"enabled":false}}"#,
+            viewer("admin").actor,
+        )
+        .unwrap();
+        let e = query(&mut s, &request(10)).unwrap_err();
+        assert!(e.to_string().contains("not enabled"), "{e}");
+        let log = actions(&mut s);
+        assert_eq!(
+            log.last().unwrap(),
+            &("audit_log.viewed".into(), "audit_log_not_enabled".into())
+        );
+        // Recording goes on: only reading is switched off.
+        let before = actions(&mut s).len();
+        let input = EventInput {
+            tenant: "acme".into(),
+            action: "user.created".into(),
+            actor: viewer("admin").actor,
+            targets: vec![],
+            outcome: Outcome::Success,
+            failure_reason: None,
+            context: Context::default(),
+            occurred_at: None,
+            before: None,
+            after: None,
+            metadata: None,
+        };
+        append_batch(&mut s, &mut Fixed, vec![input]).unwrap();
+        assert_eq!(actions(&mut s).len(), before + 1);
+    }
+
+    #[test]
+    fn each_read_leaves_its_own_event_with_the_filter() {
+        let mut s = log(3);
+        let mut r = request(2);
+        r.filter.action = Some("user.*".into());
+        r.count = true;
+        let page = query(&mut s, &r).unwrap();
+        assert_eq!(page.total, Some(1));
+        let v = viewer("admin");
+        get_event(&mut s, &mut Fixed, "acme", &page.events[0].id, &v).unwrap();
+        let rows = s
+            .scan(&crate::store::ScanRequest {
+                tenant: "acme".into(),
+                after_seq: Some(3),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        let events: Vec<Event> = rows
+            .into_iter()
+            .map(|r| decode("acme", r).unwrap())
+            .collect();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].action, "audit_log.viewed");
+        assert_eq!(events[0].actor.id, "op");
+        let m = events[0].metadata.as_ref().unwrap();
+        assert_eq!(m["filter"]["action"], "user.*");
+        assert_eq!(m["returned"], 1);
+        assert_eq!(m["total"], 1);
+        assert_eq!(m["viewer_roles"][0], "admin");
+        assert_eq!(
+            events[1].metadata.as_ref().unwrap()["event_id"],
+            page.events[0].id.as_str()
+        );
+    }
+
+    #[test]
+    fn bad_viewers_are_named() {
+        let mut s = log(1);
+        let mut r = request(5);
+        r.viewer.actor.id = " ".into();
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.actor.id:")
+        );
+        let mut r = request(5);
+        r.viewer.roles = vec!["ad min".into()];
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.roles[0]:")
+        );
+        let mut r = request(5);
+        r.viewer.context.ip = Some("1.2.3.4:80".into());
+        assert!(
+            query(&mut s, &r)
+                .unwrap_err()
+                .to_string()
+                .starts_with("viewer.context.ip:")
+        );
+        assert_eq!(
+            actions(&mut s).len(),
+            1,
+            "nothing recorded for a malformed read"
+        );
     }
 }

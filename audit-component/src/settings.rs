@@ -25,6 +25,8 @@ pub struct TenantSettings {
     pub redaction: crate::rules::RedactionSettings,
     /// How states are compared ([`crate::rules`]).
     pub diff: crate::rules::DiffSettings,
+    /// Who may read the log: `access.enabled`, `access.roles`.
+    pub access: crate::access::AccessSettings,
 }
 
 /// Parses a settings document; errors name the member (`settings.x`).
@@ -53,6 +55,7 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     })?;
     crate::rules::check(&settings)?;
     crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+    settings.access.check().map_err(|e| e.within("settings"))?;
     Ok(settings)
 }
 

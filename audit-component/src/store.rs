@@ -113,7 +113,7 @@ pub trait Clock {
 }
 
 /// An in-memory store, for tests and the native baseline.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
     tenants: std::collections::BTreeMap<String, Vec<Row>>,
     settings: std::collections::BTreeMap<String, String>,

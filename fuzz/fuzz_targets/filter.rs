@@ -2,18 +2,20 @@
 //! cursors against a small log of two tenants. Never a panic; a refused
 //! request names a field; an accepted one returns only matching events of
 //! the tenant, in order, at most `limit`, and its cursor continues strictly
-//! after the page without repeating an event.
+//! after the page without repeating an event. (Each read records its own
+//! `audit_log.viewed` event, so every run reads its own copy of the log.)
 
 #![no_main]
 
 use arbitrary::Arbitrary;
+use audit_component::access::Viewer;
 use audit_component::model::{Actor, ActorKind, Context, EventInput, Outcome};
 use audit_component::query::{Filter, Order, PageRequest, query};
 use audit_component::store::{Clock, MemoryStore};
 use audit_component::{append, time};
 use chrono::{DateTime, Utc};
 use libfuzzer_sys::fuzz_target;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 struct Fixed;
 
@@ -32,8 +34,8 @@ const ACTIONS: &[&str] = &[
 
 /// 60 events of tenant `acme` and 7 of `beta`, over four actions, five
 /// actors and November 2026.
-fn log() -> &'static Mutex<MemoryStore> {
-    static LOG: OnceLock<Mutex<MemoryStore>> = OnceLock::new();
+fn log() -> &'static MemoryStore {
+    static LOG: OnceLock<MemoryStore> = OnceLock::new();
     LOG.get_or_init(|| {
         let mut store = MemoryStore::default();
         let inputs = (0..67)
@@ -57,7 +59,7 @@ fn log() -> &'static Mutex<MemoryStore> {
             })
             .collect();
         append::append_batch(&mut store, &mut Fixed, inputs).expect("the log is valid");
-        Mutex::new(store)
+        store
     })
 }
 
@@ -103,6 +105,7 @@ struct Input {
     actor_id: Option<Text>,
     action: Option<Text>,
     newest_first: bool,
+    count: bool,
     limit: u16,
     cursor: Option<Text>,
 }
@@ -126,10 +129,19 @@ fuzz_target!(|input: Input| {
         order,
         limit: u32::from(input.limit),
         cursor: input.cursor.as_ref().map(Text::text),
+        viewer: Viewer {
+            actor: Actor {
+                id: "fuzz".into(),
+                name: None,
+                email: None,
+                kind: ActorKind::User,
+            },
+            roles: vec!["admin".into()],
+            context: Context::default(),
+        },
+        count: input.count,
     };
-    let mut store = log()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut store = log().clone();
     let since = filter
         .since
         .as_deref()
@@ -140,7 +152,7 @@ fuzz_target!(|input: Input| {
         .and_then(|t| time::parse_bound(t).ok());
     let mut last_seq: Option<u64> = None;
     for _page in 0..100 {
-        let page = match query(&mut *store, &request) {
+        let page = match query(&mut store, &mut Fixed, &request) {
             Ok(page) => page,
             Err(e) => {
                 let line = e.to_string();

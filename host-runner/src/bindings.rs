@@ -17,4 +17,8 @@ pub use audit::log::types::{
     Actor, ActorKind, Change, ChangeOp, Error, Event, EventInput, FieldError, Filter, LimitError,
     Order, Outcome, Page, PageRequest, RequestContext, Target,
 };
+pub use audit::log::types::{OutcomeKind, Viewer};
+pub use exports::audit::log::data_export::{
+    ExportFormat, ExportProgress, ExportRequest, ExportRows,
+};
 pub use exports::audit::log::diff::{DiffRequest, DiffResult};

@@ -8,7 +8,10 @@
 //!
 //! [`Options::max_input_bytes`]: crate::Options::max_input_bytes
 
-use crate::bindings::{Error, Event, EventInput, FieldError, LimitError, Outcome, PageRequest};
+use crate::bindings::{
+    Error, Event, EventInput, ExportRequest, FieldError, Filter, LimitError, Outcome, PageRequest,
+    Viewer,
+};
 use crate::error::HostError;
 
 /// Events per `append-batch`: the component's own limit
@@ -87,24 +90,66 @@ fn inputs(events: &[EventInput], limit: usize, batch: bool) -> Result<(), HostEr
     within(if batch { "events" } else { "event" }, total, limit)
 }
 
-/// A page request: its filter strings and cursor.
+/// A page request: its filter strings, cursor and viewer.
 pub(crate) fn page_request(r: &PageRequest, limit: usize) -> Result<(), HostError> {
-    let f = &r.filter;
+    strings(
+        filter_strings(&r.filter)
+            .chain(r.cursor.as_deref().map(|c| ("cursor", c)))
+            .chain(viewer_strings(&r.viewer)),
+        limit,
+    )
+}
+
+/// An export request: its filter strings, viewer, columns and offset.
+pub(crate) fn export_request(r: &ExportRequest, limit: usize) -> Result<(), HostError> {
+    strings(
+        filter_strings(&r.filter)
+            .chain(viewer_strings(&r.viewer))
+            .chain(r.columns.iter().map(|c| ("columns", c.as_str())))
+            .chain(r.utc_offset.as_deref().map(|o| ("utc_offset", o))),
+        limit,
+    )
+}
+
+/// A filter's strings, by field name.
+fn filter_strings(f: &Filter) -> impl Iterator<Item = (&str, &str)> {
     let optional = [
         ("filter.since", &f.since),
         ("filter.until", &f.until),
         ("filter.actor_id", &f.actor_id),
         ("filter.action", &f.action),
-        ("cursor", &r.cursor),
+        ("filter.actor_name", &f.actor_name),
+        ("filter.category", &f.category),
+        ("filter.change_type", &f.change_type),
+        ("filter.target_kind", &f.target_kind),
+        ("filter.target_id", &f.target_id),
+        ("filter.ip", &f.ip),
+        ("filter.text", &f.text),
     ];
-    strings(
-        std::iter::once(("filter.tenant", f.tenant.as_str())).chain(
+    std::iter::once(("filter.tenant", f.tenant.as_str())).chain(
+        optional
+            .into_iter()
+            .filter_map(|(n, v)| v.as_deref().map(|v| (n, v))),
+    )
+}
+
+/// A viewer's strings, by field name.
+pub(crate) fn viewer_strings(v: &Viewer) -> impl Iterator<Item = (&str, &str)> {
+    let optional = [
+        ("viewer.actor.name", &v.actor.name),
+        ("viewer.actor.email", &v.actor.email),
+        ("viewer.context.ip", &v.context.ip),
+        ("viewer.context.user_agent", &v.context.user_agent),
+        ("viewer.context.session_id", &v.context.session_id),
+        ("viewer.context.request_id", &v.context.request_id),
+    ];
+    std::iter::once(("viewer.actor.id", v.actor.id.as_str()))
+        .chain(
             optional
                 .into_iter()
                 .filter_map(|(n, v)| v.as_deref().map(|v| (n, v))),
-        ),
-        limit,
-    )
+        )
+        .chain(v.roles.iter().map(|r| ("viewer.roles", r.as_str())))
 }
 
 /// A stored event handed back to the component (`to-json`).

@@ -97,6 +97,7 @@ pub fn describe(e: &bindings::Error) -> String {
         bindings::Error::NotFound(what) => format!("not found: {what}"),
         bindings::Error::Store(m) => format!("store: {m}"),
         bindings::Error::Other(m) => m.clone(),
+        bindings::Error::Denied(why) => format!("access denied: {why}"),
     }
 }
 

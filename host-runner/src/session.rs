@@ -4,7 +4,7 @@
 //! over the same store.
 
 use crate::bindings::{
-    Actor, Audit, AuditPre, DiffRequest, DiffResult, Event, EventInput, Page, PageRequest,
+    Actor, Audit, AuditPre, DiffRequest, DiffResult, Event, EventInput, Page, PageRequest, Viewer,
 };
 use crate::boundary;
 use crate::clock::Clock;
@@ -84,13 +84,24 @@ impl Session {
         self.call(|audit, store| audit.audit_log_log().call_query(store, request))
     }
 
-    /// Reads one event by id.
-    pub fn get_event(&mut self, tenant: &str, id: &str) -> Result<Event, HostError> {
+    /// Reads one event by id, for a viewer (the read is recorded).
+    pub fn get_event(
+        &mut self,
+        tenant: &str,
+        id: &str,
+        viewer: &Viewer,
+    ) -> Result<Event, HostError> {
         boundary::strings(
-            [("tenant", tenant), ("id", id)],
+            [("tenant", tenant), ("id", id)]
+                .into_iter()
+                .chain(boundary::viewer_strings(viewer)),
             self.options.max_input_bytes,
         )?;
-        self.call(|audit, store| audit.audit_log_log().call_get_event(store, tenant, id))
+        self.call(|audit, store| {
+            audit
+                .audit_log_log()
+                .call_get_event(store, tenant, id, viewer)
+        })
     }
 
     /// Parses JSON text (an object, an array or JSON Lines) into event inputs.
@@ -233,6 +244,21 @@ impl Session {
             }
         }
         Ok(self.live.as_mut().expect("an instance is live"))
+    }
+
+    /// The limits this session runs with.
+    pub(crate) fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Drops a resource the live instance handed out; nothing to do when
+    /// that instance is gone (a trap took its resources with it).
+    pub(crate) fn drop_resource(&mut self, resource: wasmtime::component::ResourceAny) {
+        if let Some((store, _)) = self.live.as_mut() {
+            // A failure here means the handle was already invalid: nothing
+            // is left to free.
+            let _ = resource.resource_drop(store);
+        }
     }
 
     /// Drops the instance, keeping the store and clock.

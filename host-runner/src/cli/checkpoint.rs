@@ -5,7 +5,7 @@
 use super::{Cli, verify};
 use anyhow::{Context as _, Result, bail};
 use audit_host::Session;
-use audit_host::bindings::{Filter, Order, PageRequest};
+use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows, Filter, Order};
 use audit_host::integrity::SigningKey;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -71,33 +71,52 @@ fn export(
 ) -> Result<()> {
     let file = std::fs::File::create(path).context("creating")?;
     let mut out = std::io::BufWriter::new(file);
-    let mut request = PageRequest {
+    // The tenant's whole log through the checkpoint, as the JSON Lines
+    // export writes it (the export is itself recorded as a read, after the
+    // checkpoint's head, so it is not part of the proof).
+    let request = ExportRequest {
         filter: Filter {
             tenant: tenant.to_string(),
             since: None,
             until: None,
             actor_id: None,
             action: None,
+            actor_name: None,
+            category: None,
+            change_type: None,
+            target_kind: None,
+            target_id: None,
+            outcome: None,
+            ip: None,
+            text: None,
         },
         order: Order::OldestFirst,
-        limit: 1000,
-        cursor: None,
+        viewer: super::filter_args::viewer("local-operator", &["super_admin".to_string()]),
+        format: ExportFormat::Jsonl,
+        columns: Vec::new(),
+        rows: ExportRows::Events,
+        byte_order_mark: false,
+        utc_offset: None,
     };
+    let mut export = session.export(&request)?;
     let mut first = None;
-    'pages: loop {
-        let page = session.query(&request)?;
-        for event in &page.events {
-            if event.seq > through {
-                break 'pages;
+    let mut pending: Vec<u8> = Vec::new();
+    'chunks: while let Some(chunk) = export.next_chunk()? {
+        pending.extend_from_slice(&chunk);
+        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            let seq = serde_json::from_slice::<serde_json::Value>(&line)
+                .ok()
+                .and_then(|v| v["seq"].as_u64())
+                .context("the export wrote a line without a seq")?;
+            if seq > through {
+                break 'chunks;
             }
-            first.get_or_insert(event.seq);
-            writeln!(out, "{}", session.to_json(event)?).context("writing")?;
-        }
-        match page.next_cursor {
-            Some(cursor) => request.cursor = Some(cursor),
-            None => break,
+            first.get_or_insert(seq);
+            out.write_all(&line).context("writing")?;
         }
     }
+    drop(export);
     let Some(first) = first else {
         bail!("the log has no events through seq {through}");
     };

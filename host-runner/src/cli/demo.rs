@@ -2,9 +2,12 @@
 //! (seeds 000 and 001), recorded one action at a time as the product would,
 //! then shown as its admins would see it.
 
+use super::filter_args::viewer;
 use super::{Cli, render};
 use anyhow::{Context as _, Result};
-use audit_host::bindings::{Event, Filter, Order, PageRequest};
+use audit_host::bindings::{
+    Event, ExportFormat, ExportRequest, ExportRows, Filter, Order, PageRequest,
+};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -20,7 +23,7 @@ pub struct Args {
 const SCENARIO: &str = r#"
 {"action":"user.login_failed","actor":{"id":"u_7","name":"John Smith","email":"john.smith@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"}],"outcome":"failure","failure_reason":"wrong_password","context":{"ip":"203.0.113.24","user_agent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0","request_id":"req-1001"}}
 {"action":"user.login_succeeded","actor":{"id":"u_7","name":"John Smith","email":"john.smith@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"}],"outcome":"success","context":{"ip":"203.0.113.24","user_agent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0","session_id":"s-7f3a","request_id":"req-1002"}}
-{"action":"user.updated","actor":{"id":"u_42","name":"Ana Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"}],"outcome":"success","context":{"ip":"198.51.100.7","session_id":"s-a11c","request_id":"req-1003"},"before":{"first_name":"John","last_name":"Smith","email":"john.smith@acme.test","role":"agent"},"after":{"first_name":"John","last_name":"Smyth","email":"john.smith@acme.test","role":"agent"},"metadata":{"screen":"User Management"}}
+{"action":"user.updated","actor":{"id":"u_42","name":"Ana Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"}],"outcome":"success","context":{"ip":"198.51.100.7","session_id":"s-a11c","request_id":"req-1003"},"before":{"first_name":"John","last_name":"Smith","email":"john.smith@acme.test","role":"agent","title":"Agent"},"after":{"first_name":"John","last_name":"Smyth","email":"john.smith@acme.test","role":"agent","title":"=SUM(B2:B9)"},"metadata":{"screen":"User Management"}}
 {"action":"user.team_assigned","actor":{"id":"u_42","name":"Ana Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"},{"kind":"team","id":"t_3","name":"Blue Team"}],"outcome":"success","context":{"ip":"198.51.100.7","session_id":"s-a11c","request_id":"req-1004"},"before":{"teams":["Onboarding"]},"after":{"teams":["Onboarding","Blue Team"]}}
 {"action":"user.role_changed","actor":{"id":"u_42","name":"Ana Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"john.smith"}],"outcome":"success","context":{"ip":"198.51.100.7","session_id":"s-a11c","request_id":"req-1005"},"before":{"role":"agent"},"after":{"role":"supervisor"}}
 {"action":"export.users","actor":{"id":"u_42","name":"Ana Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"report","id":"users","name":"Users"}],"outcome":"success","context":{"ip":"198.51.100.7","session_id":"s-a11c","request_id":"req-1006"},"metadata":{"format":"csv","rows":42}}
@@ -62,6 +65,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         "\nThe audit log, newest first (audit-host query --tenant {}):\n",
         args.tenant
     )?;
+    // The demo reads as the local operator, as `audit-host query` does.
+    let operator = viewer("local-operator", &["super_admin".to_string()]);
     let mut request = PageRequest {
         filter: Filter {
             tenant: args.tenant.clone(),
@@ -69,10 +74,20 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
             until: None,
             actor_id: None,
             action: None,
+            actor_name: None,
+            category: None,
+            change_type: None,
+            target_kind: None,
+            target_id: None,
+            outcome: None,
+            ip: None,
+            text: None,
         },
         order: Order::NewestFirst,
         limit: 10,
         cursor: None,
+        viewer: operator.clone(),
+        count: false,
     };
     render::table(&mut out, &session.query(&request)?.events)?;
 
@@ -93,7 +108,40 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         "\nWhat changed in event {} (the detail window):\n",
         edit.seq
     )?;
-    render::detail(&mut out, &session.get_event(&edit.tenant, &edit.id)?)?;
+    render::detail(
+        &mut out,
+        &session.get_event(&edit.tenant, &edit.id, &operator)?,
+    )?;
+
+    writeln!(
+        out,
+        "\nThe same filter as a CSV export, one row per changed field, formulas neutralised\n(audit-host export --tenant {} --actor u_42 --action 'user.*' --order oldest --rows changes\n  --columns timestamp,actor,action,target,field,old_value,new_value,ip):\n",
+        args.tenant
+    )?;
+    let export = ExportRequest {
+        filter: request.filter.clone(),
+        order: Order::OldestFirst,
+        viewer: operator.clone(),
+        format: ExportFormat::Csv,
+        columns: vec![
+            "timestamp".into(),
+            "actor".into(),
+            "action".into(),
+            "target".into(),
+            "field".into(),
+            "old_value".into(),
+            "new_value".into(),
+            "ip".into(),
+        ],
+        rows: ExportRows::Changes,
+        byte_order_mark: false,
+        utc_offset: None,
+    };
+    let mut export = session.export(&export)?;
+    while let Some(chunk) = export.next_chunk()? {
+        out.write_all(&chunk)?;
+    }
+    drop(export);
 
     let last = recorded.last().context("the scenario recorded events")?;
     writeln!(
@@ -105,7 +153,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     )?;
     writeln!(
         out,
-        "Try: audit-host query --tenant {} --format jsonl",
+        "Each read above was recorded too: audit-host query --tenant {} --action 'audit_log.*'",
         args.tenant
     )?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,8 @@ mod append;
 mod checkpoint;
 mod demo;
 mod diff;
+mod export;
+mod filter_args;
 mod keygen;
 mod purge;
 mod query;
@@ -96,6 +98,9 @@ enum Command {
     Append(append::Args),
     /// List a tenant's events, newest first, one page at a time.
     Query(query::Args),
+    /// Export a tenant's events matching a filter as CSV or JSON Lines,
+    /// streamed to standard output or a file.
+    Export(export::Args),
     /// Show or replace a tenant's settings (recorded in its log).
     Settings(settings::Args),
     /// Compare two JSON documents: print the RFC 6902 patch (or the change
@@ -136,6 +141,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Append(args) => append::run(&cli, args),
         Command::Query(args) => query::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Settings(args) => settings::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),

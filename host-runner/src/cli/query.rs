@@ -1,44 +1,29 @@
 //! `audit-host query`: one page of a tenant's events.
 
+use super::filter_args::FilterArgs;
 use super::{Cli, render};
 use anyhow::Result;
-use audit_host::bindings::{Filter, Order, PageRequest};
+use audit_host::bindings::PageRequest;
 use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The tenant whose log is read.
-    #[arg(long)]
-    tenant: String,
-
-    /// Events that occurred at or after this time (RFC 3339, or a date YYYY-MM-DD).
-    #[arg(long, value_name = "TIME")]
-    from: Option<String>,
-
-    /// Events that occurred before this time (RFC 3339, or a date YYYY-MM-DD).
-    #[arg(long, value_name = "TIME")]
-    to: Option<String>,
-
-    /// Events by this actor id.
-    #[arg(long, value_name = "ID")]
-    actor: Option<String>,
-
-    /// Events with this action, or `entity.*` for every action of an entity.
-    #[arg(long, value_name = "NAME")]
-    action: Option<String>,
+    #[command(flatten)]
+    filter: FilterArgs,
 
     /// Events per page (1 to 1000).
     #[arg(long, default_value_t = 50, value_name = "N")]
     limit: u32,
 
-    /// Continue after the page that printed this cursor.
+    /// Continue after the page that printed this cursor (with the same
+    /// filter and order).
     #[arg(long, value_name = "CURSOR")]
     cursor: Option<String>,
 
-    /// Oldest first instead of newest first.
+    /// Also count every matching event (all pages).
     #[arg(long)]
-    oldest_first: bool,
+    count: bool,
 
     /// A table for people, or JSON Lines (one stored event per line) for programs.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -49,27 +34,19 @@ pub struct Args {
 pub enum Format {
     /// Aligned columns, control characters made visible.
     Table,
-    /// One canonical JSON event per line; the next cursor goes to stderr.
+    /// One canonical JSON event per line; the next cursor and the count go to stderr.
     Jsonl,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let request = PageRequest {
-        filter: Filter {
-            tenant: args.tenant.clone(),
-            since: args.from.clone(),
-            until: args.to.clone(),
-            actor_id: args.actor.clone(),
-            action: args.action.clone(),
-        },
-        order: if args.oldest_first {
-            Order::OldestFirst
-        } else {
-            Order::NewestFirst
-        },
+        filter: args.filter.filter(),
+        order: args.filter.order(),
         limit: args.limit,
         cursor: args.cursor.clone(),
+        viewer: args.filter.viewer(),
+        count: args.count,
     };
     let page = session.query(&request)?;
     let stdout = std::io::stdout();
@@ -77,6 +54,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     match args.format {
         Format::Table => {
             render::table(&mut out, &page.events)?;
+            if let Some(total) = page.total {
+                writeln!(out, "\nmatching events in all: {total}")?;
+            }
             if let Some(cursor) = &page.next_cursor {
                 writeln!(out, "\nmore: --cursor {cursor}")?;
             }
@@ -84,6 +64,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         Format::Jsonl => {
             for event in &page.events {
                 writeln!(out, "{}", session.to_json(event)?)?;
+            }
+            if let Some(total) = page.total {
+                eprintln!("total: {total}");
             }
             if let Some(cursor) = &page.next_cursor {
                 eprintln!("next cursor: {cursor}");

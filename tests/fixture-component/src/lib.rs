@@ -29,7 +29,7 @@ mod generated {
 
 use generated::audit::log::store as wstore;
 use generated::audit::log::types as wit;
-use generated::exports::audit::log::{admin, codec, diff, integrity, log};
+use generated::exports::audit::log::{admin, codec, data_export, diff, integrity, log};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -113,7 +113,7 @@ impl log::Guest for Fixture {
         refuse()
     }
 
-    fn get_event(_: String, _: String) -> Result<wit::Event, wit::Error> {
+    fn get_event(_: String, _: String, _: wit::Viewer) -> Result<wit::Event, wit::Error> {
         refuse()
     }
 }
@@ -135,6 +135,34 @@ impl admin::Guest for Fixture {
 
     fn put_settings(_: String, _: String, _: wit::Actor) -> Result<wit::Event, wit::Error> {
         refuse()
+    }
+}
+
+impl data_export::Guest for Fixture {
+    type Exporter = NoExporter;
+
+    fn start(_: data_export::ExportRequest) -> Result<data_export::Exporter, wit::Error> {
+        refuse()
+    }
+}
+
+/// Never made: `start` always refuses.
+struct NoExporter;
+
+impl data_export::GuestExporter for NoExporter {
+    fn next_chunk(&self) -> Result<Option<Vec<u8>>, wit::Error> {
+        refuse()
+    }
+
+    fn progress(&self) -> data_export::ExportProgress {
+        data_export::ExportProgress {
+            events: 0,
+            rows: 0,
+            bytes: 0,
+            covered: 0,
+            span: 0,
+            done: false,
+        }
     }
 }
 

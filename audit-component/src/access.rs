@@ -1,0 +1,246 @@
+//! Who may read a tenant's log, and the record every read leaves.
+//!
+//! Each read (a query page, one event, an export) names its [`Viewer`]. The
+//! tenant's `access` settings decide: the log must be enabled for reading,
+//! and one of the viewer's roles must be allowed. Allowed or not, the read
+//! is recorded in the tenant's own log (`audit_log.viewed`,
+//! `audit_log.exported`, PCI DSS 10.2.1.3 and 10.2.1.4), with the viewer as
+//! actor and the filter in the metadata. Recording never depends on these
+//! settings: a tenant can hide its log from readers, never stop it.
+
+use crate::append::append_own;
+use crate::error::{Error, Result, quoted};
+use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::settings;
+use crate::store::{Clock, Store};
+use crate::validate::prepare;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// Roles per viewer, and per tenant's allowed list.
+pub const MAX_ROLES: usize = 32;
+/// Bytes per role name.
+pub const MAX_ROLE_BYTES: usize = 64;
+
+/// Who reads (the WIT `viewer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// The reader, recorded as the actor of the read's event.
+    pub actor: Actor,
+    /// Their roles in the host product.
+    pub roles: Vec<String>,
+    /// Where the read came from.
+    pub context: Context,
+}
+
+/// A tenant's `access` settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessSettings {
+    /// Whether the tenant's log may be read at all. Default true, so that a
+    /// new log can be read at once; a product that makes its customers ask
+    /// for the audit log (seed 000) stores false until they do.
+    pub enabled: bool,
+    /// The roles that may read; a viewer needs one of them. Compared without
+    /// regard to ASCII case. Default `admin` and `super_admin`.
+    pub roles: Vec<String>,
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        AccessSettings {
+            enabled: true,
+            roles: vec!["admin".into(), "super_admin".into()],
+        }
+    }
+}
+
+impl AccessSettings {
+    /// Checks the settings (errors name `access.roles`).
+    pub fn check(&self) -> Result<()> {
+        if self.roles.is_empty() {
+            return Err(Error::invalid(
+                "access.roles",
+                "must name at least one role (set access.enabled to false to refuse every reader)",
+            ));
+        }
+        roles("access.roles", &self.roles)
+    }
+}
+
+/// What kind of read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// A query page or one event.
+    View,
+    /// An export.
+    Export,
+}
+
+impl Read {
+    fn action(self) -> &'static str {
+        match self {
+            Read::View => "audit_log.viewed",
+            Read::Export => "audit_log.exported",
+        }
+    }
+}
+
+/// A read about to happen: checked, and its record prepared.
+pub struct Pending {
+    input: EventInput,
+    metadata: Map<String, Value>,
+    roles: Vec<String>,
+}
+
+/// Checks the viewer and prepares the record of a read with `details` (the
+/// filter and the like); errors name `viewer.*`. Nothing is stored.
+pub fn prepare_read(
+    store: &mut impl Store,
+    tenant: &str,
+    viewer: &Viewer,
+    read: Read,
+    details: Map<String, Value>,
+) -> Result<Pending> {
+    roles("viewer.roles", &viewer.roles)?;
+    let mut metadata = details;
+    metadata.insert("viewer_roles".into(), json!(viewer.roles));
+    let input = EventInput {
+        tenant: tenant.to_string(),
+        action: read.action().into(),
+        actor: viewer.actor.clone(),
+        targets: vec![Target {
+            kind: "audit_log".into(),
+            id: tenant.to_string(),
+            name: None,
+        }],
+        outcome: Outcome::Success,
+        failure_reason: None,
+        context: viewer.context.clone(),
+        occurred_at: None,
+        before: None,
+        after: None,
+        metadata: Some(crate::canonical::to_string(&Value::Object(
+            metadata.clone(),
+        ))),
+    };
+    // Validate now, so that a bad viewer is refused before anything is read.
+    prepare(input.clone(), store).map_err(|e| match e {
+        Error::InvalidInput { field, reason }
+            if field.starts_with("actor") || field.starts_with("context") =>
+        {
+            Error::InvalidInput {
+                field: format!("viewer.{field}"),
+                reason,
+            }
+        }
+        Error::LimitExceeded {
+            field,
+            limit,
+            actual,
+            unit,
+        } if field.starts_with("actor") || field.starts_with("context") => Error::LimitExceeded {
+            field: format!("viewer.{field}"),
+            limit,
+            actual,
+            unit,
+        },
+        other => other,
+    })?;
+    Ok(Pending {
+        input,
+        metadata,
+        roles: viewer.roles.clone(),
+    })
+}
+
+impl Pending {
+    /// Checks the tenant's access settings. A refusal is recorded (a failed
+    /// read, with the reason) and returned as [`Error::Denied`].
+    pub fn authorize(&self, store: &mut impl Store, clock: &mut impl Clock) -> Result<()> {
+        let tenant = &self.input.tenant;
+        let access = settings::load(store, tenant)?.access;
+        let refusal = if !access.enabled {
+            Some((
+                "audit_log_not_enabled",
+                format!(
+                    "the audit log of tenant {tenant} is not enabled for reading (setting access.enabled)"
+                ),
+            ))
+        } else if !self.roles().any(|r| {
+            access
+                .roles
+                .iter()
+                .any(|allowed| allowed.eq_ignore_ascii_case(r))
+        }) {
+            let had = match self.roles().map(quoted).collect::<Vec<_>>() {
+                v if v.is_empty() => "no role".to_string(),
+                v => format!("roles {}", v.join(", ")),
+            };
+            Some((
+                "role_not_allowed",
+                format!(
+                    "the viewer has {had}; tenant {tenant} allows {} (setting access.roles)",
+                    access.roles.join(", ")
+                ),
+            ))
+        } else {
+            None
+        };
+        let Some((reason, message)) = refusal else {
+            return Ok(());
+        };
+        let mut input = self.input.clone();
+        input.outcome = Outcome::Failure;
+        input.failure_reason = Some(reason.into());
+        append_own(store, clock, input)?;
+        Err(Error::Denied(message))
+    }
+
+    /// Records the read, with `more` added to its metadata (what it returned).
+    pub fn record(
+        self,
+        store: &mut impl Store,
+        clock: &mut impl Clock,
+        more: Map<String, Value>,
+    ) -> Result<Event> {
+        let mut input = self.input;
+        let mut metadata = self.metadata;
+        metadata.extend(more);
+        input.metadata = Some(crate::canonical::to_string(&Value::Object(metadata)));
+        append_own(store, clock, input)
+    }
+
+    fn roles(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(String::as_str)
+    }
+}
+
+/// A list of role names: at most [`MAX_ROLES`], each 1 to
+/// [`MAX_ROLE_BYTES`] ASCII letters, digits and `_ - . :`.
+fn roles(field: &str, roles: &[String]) -> Result<()> {
+    if roles.len() > MAX_ROLES {
+        return Err(Error::too_large(field, MAX_ROLES, roles.len(), "items"));
+    }
+    for (i, role) in roles.iter().enumerate() {
+        if role.len() > MAX_ROLE_BYTES {
+            return Err(Error::too_large(
+                format!("{field}[{i}]"),
+                MAX_ROLE_BYTES,
+                role.len(),
+                "bytes",
+            ));
+        }
+        if role.is_empty()
+            || !role
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.:".contains(&b))
+        {
+            return Err(Error::invalid(
+                format!("{field}[{i}]"),
+                "a role is 1 to 64 ASCII letters, digits and _ - . :",
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,440 @@
+//! CSV rows of events: the columns, their cells, and the formula
+//! neutralisation every cell goes through (`docs/export.md`).
+//!
+//! The `csv` crate writes the file (RFC 4180: CRLF line ends, quotes doubled,
+//! embedded line breaks kept inside quoted cells), with every cell quoted.
+//! Before a cell is written, [`neutralise`] (`neutralise.rs`) puts a `'` in front of any text a
+//! spreadsheet could read as a formula, as OWASP recommends. A column is one
+//! entry of [`COLUMNS`] and one arm of [`Layout::cell`]: adding one (the
+//! integrity work's proof columns, say) touches nothing else.
+
+use crate::csv_cells::{CellSource, Text};
+use crate::error::{Error, Result};
+use crate::model::ActorKind;
+use crate::neutralise::neutralise;
+use crate::time;
+use chrono::{FixedOffset, SecondsFormat};
+use std::borrow::Cow;
+
+/// Columns per export, at most.
+pub const MAX_COLUMNS: usize = 64;
+
+/// One column of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// `occurred_at`, in UTC or the export's offset.
+    Timestamp,
+    /// `recorded_at`, likewise.
+    RecordedAt,
+    /// Position in the tenant's log.
+    Seq,
+    /// The event's id.
+    EventId,
+    /// The tenant.
+    Tenant,
+    /// The actor as people see it: its name, else its id; `System` for a
+    /// system actor without a name.
+    Actor,
+    /// The actor's id.
+    ActorId,
+    /// The actor's name.
+    ActorName,
+    /// The actor's e-mail.
+    ActorEmail,
+    /// The actor's kind.
+    ActorKind,
+    /// The action.
+    Action,
+    /// The category.
+    Category,
+    /// The change type.
+    ChangeType,
+    /// Each target as `kind: name` (its id when it has no name), one a line.
+    Target,
+    /// Each target's kind, one a line.
+    TargetKind,
+    /// Each target's id, one a line.
+    TargetId,
+    /// Each target's name, one a line.
+    TargetName,
+    /// The changed field's path; with rows of events, every path, one a line.
+    Field,
+    /// The value before: a string as its text, anything else as JSON; with
+    /// rows of events, one `path: value` line per change.
+    OldValue,
+    /// The value after, likewise.
+    NewValue,
+    /// `success` or `failure`.
+    Outcome,
+    /// Why it failed.
+    FailureReason,
+    /// The client's IP address.
+    Ip,
+    /// The client's user agent.
+    UserAgent,
+    /// The session id.
+    SessionId,
+    /// The request id.
+    RequestId,
+    /// The metadata object as canonical JSON.
+    Metadata,
+    /// The previous event's hash.
+    PrevHash,
+    /// The event's hash.
+    Hash,
+}
+
+/// Every column by its name (the header cell and the `--columns` word).
+pub const COLUMNS: &[(&str, Column)] = &[
+    ("timestamp", Column::Timestamp),
+    ("recorded_at", Column::RecordedAt),
+    ("seq", Column::Seq),
+    ("event_id", Column::EventId),
+    ("tenant", Column::Tenant),
+    ("actor", Column::Actor),
+    ("actor_id", Column::ActorId),
+    ("actor_name", Column::ActorName),
+    ("actor_email", Column::ActorEmail),
+    ("actor_kind", Column::ActorKind),
+    ("action", Column::Action),
+    ("category", Column::Category),
+    ("change_type", Column::ChangeType),
+    ("target", Column::Target),
+    ("target_kind", Column::TargetKind),
+    ("target_id", Column::TargetId),
+    ("target_name", Column::TargetName),
+    ("field", Column::Field),
+    ("old_value", Column::OldValue),
+    ("new_value", Column::NewValue),
+    ("outcome", Column::Outcome),
+    ("failure_reason", Column::FailureReason),
+    ("ip", Column::Ip),
+    ("user_agent", Column::UserAgent),
+    ("session_id", Column::SessionId),
+    ("request_id", Column::RequestId),
+    ("metadata", Column::Metadata),
+    ("prev_hash", Column::PrevHash),
+    ("hash", Column::Hash),
+];
+
+/// The default columns with rows of events (seed 002's Timestamp, User,
+/// Action, Target, Old Value, New Value, IP Address, and what identifies
+/// the event).
+pub const DEFAULT_COLUMNS: &[Column] = &[
+    Column::Timestamp,
+    Column::Actor,
+    Column::Action,
+    Column::Category,
+    Column::Target,
+    Column::ChangeType,
+    Column::OldValue,
+    Column::NewValue,
+    Column::Ip,
+    Column::Outcome,
+    Column::EventId,
+    Column::Hash,
+];
+
+impl Column {
+    /// The column's name.
+    pub fn name(self) -> &'static str {
+        COLUMNS
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// What one row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowMode {
+    /// One row per event.
+    #[default]
+    Events,
+    /// One row per changed field.
+    Changes,
+}
+
+/// The columns, row mode and time offset of one CSV export.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    columns: Vec<Column>,
+    rows: RowMode,
+    offset: Option<FixedOffset>,
+}
+
+impl Layout {
+    /// Checks the column names (empty: the default set) and the offset.
+    pub fn new(columns: &[String], rows: RowMode, utc_offset: Option<&str>) -> Result<Self> {
+        if columns.len() > MAX_COLUMNS {
+            return Err(Error::too_large(
+                "columns",
+                MAX_COLUMNS,
+                columns.len(),
+                "items",
+            ));
+        }
+        let columns = if columns.is_empty() {
+            let mut c = DEFAULT_COLUMNS.to_vec();
+            if rows == RowMode::Changes {
+                c.insert(6, Column::Field);
+            }
+            c
+        } else {
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    COLUMNS
+                        .iter()
+                        .find(|(n, _)| *n == name.as_str())
+                        .map(|(_, c)| *c)
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                format!("columns[{i}]"),
+                                format!(
+                                    "unknown column; expected one of {}",
+                                    COLUMNS
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<_>>()?
+        };
+        let offset = utc_offset.map(parse_offset).transpose()?;
+        Ok(Layout {
+            columns,
+            rows,
+            offset,
+        })
+    }
+
+    /// The columns' names, in order.
+    pub fn column_names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name()).collect()
+    }
+
+    /// Writes the header row.
+    pub fn header(&self, w: &mut csv::Writer<Vec<u8>>) -> Result<()> {
+        w.write_record(self.columns.iter().map(|c| c.name()))
+            .map_err(csv_error)
+    }
+
+    /// Writes the event's row(s); returns how many.
+    pub fn write_event(&self, w: &mut csv::Writer<Vec<u8>>, e: &impl CellSource) -> Result<u64> {
+        let changes = e.change_count();
+        if self.rows == RowMode::Events || changes == 0 {
+            self.write_row(w, e, None)?;
+            return Ok(1);
+        }
+        for i in 0..changes {
+            self.write_row(w, e, Some(i))?;
+        }
+        Ok(changes as u64)
+    }
+
+    fn write_row(
+        &self,
+        w: &mut csv::Writer<Vec<u8>>,
+        e: &impl CellSource,
+        change: Option<usize>,
+    ) -> Result<()> {
+        for &column in &self.columns {
+            let cell = self.cell(column, e, change);
+            w.write_field(neutralise(&cell).as_bytes())
+                .map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)
+    }
+
+    /// One cell, before neutralisation. `change` picks one change (rows of
+    /// changes); `None` summarises them all.
+    fn cell<'e, C: CellSource>(
+        &self,
+        column: Column,
+        e: &'e C,
+        change: Option<usize>,
+    ) -> Cow<'e, str> {
+        let text = |f: Text| Cow::Borrowed(e.text(f).unwrap_or(""));
+        let lines = |f: &dyn Fn((&'e str, &'e str, Option<&'e str>)) -> Cow<'e, str>| match e
+            .target_count()
+        {
+            0 => Cow::Borrowed(""),
+            1 => f(e.target(0)),
+            n => Cow::Owned(
+                (0..n)
+                    .map(|i| f(e.target(i)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        };
+        match column {
+            Column::Timestamp => self.time(e.text(Text::OccurredAt).unwrap_or("")),
+            Column::RecordedAt => self.time(e.text(Text::RecordedAt).unwrap_or("")),
+            Column::Seq => Cow::Owned(e.seq().to_string()),
+            Column::EventId => text(Text::Id),
+            Column::Tenant => text(Text::Tenant),
+            Column::Actor => match (e.text(Text::ActorName), e.actor_kind()) {
+                (Some(name), _) => Cow::Borrowed(name),
+                (None, ActorKind::System) => Cow::Borrowed("System"),
+                (None, _) => text(Text::ActorId),
+            },
+            Column::ActorId => text(Text::ActorId),
+            Column::ActorName => text(Text::ActorName),
+            Column::ActorEmail => text(Text::ActorEmail),
+            Column::ActorKind => Cow::Borrowed(e.actor_kind().as_str()),
+            Column::Action => text(Text::Action),
+            Column::Category => text(Text::Category),
+            Column::ChangeType => text(Text::ChangeType),
+            Column::Target => {
+                lines(&|(kind, id, name)| Cow::Owned(format!("{kind}: {}", name.unwrap_or(id))))
+            }
+            Column::TargetKind => lines(&|(kind, _, _)| Cow::Borrowed(kind)),
+            Column::TargetId => lines(&|(_, id, _)| Cow::Borrowed(id)),
+            Column::TargetName => lines(&|(_, _, name)| Cow::Borrowed(name.unwrap_or(""))),
+            Column::Field => match change {
+                Some(i) => Cow::Borrowed(e.change_path(i)),
+                None => Cow::Owned(
+                    (0..e.change_count())
+                        .map(|i| e.change_path(i))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            },
+            Column::OldValue => changed(e, change, false),
+            Column::NewValue => changed(e, change, true),
+            Column::Outcome => Cow::Borrowed(e.outcome().as_str()),
+            Column::FailureReason => text(Text::FailureReason),
+            Column::Ip => text(Text::Ip),
+            Column::UserAgent => text(Text::UserAgent),
+            Column::SessionId => text(Text::SessionId),
+            Column::RequestId => text(Text::RequestId),
+            Column::Metadata => e.metadata().unwrap_or(Cow::Borrowed("")),
+            Column::PrevHash => text(Text::PrevHash),
+            Column::Hash => text(Text::Hash),
+        }
+    }
+
+    /// A stored UTC time, at the export's offset when it has one.
+    fn time<'e>(&self, stored: &'e str) -> Cow<'e, str> {
+        let Some(offset) = self.offset else {
+            return Cow::Borrowed(stored);
+        };
+        match time::parse(stored) {
+            Ok(t) => Cow::Owned(
+                t.with_timezone(&offset)
+                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            ),
+            // Stored times are always valid; never hide one that is not.
+            Err(_) => Cow::Borrowed(stored),
+        }
+    }
+}
+
+/// A change's old or new value: one change's value, or every change's as
+/// `path: value` lines.
+fn changed<C: CellSource>(e: &C, change: Option<usize>, new: bool) -> Cow<'_, str> {
+    match change {
+        Some(i) => e.change_value(i, new).unwrap_or(Cow::Borrowed("")),
+        None => {
+            let mut out = String::new();
+            for i in 0..e.change_count() {
+                if let Some(v) = e.change_value(i, new) {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(e.change_path(i));
+                    out.push_str(": ");
+                    out.push_str(&v);
+                }
+            }
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// `Z`, or `+HH:MM` / `-HH:MM` up to 23:59.
+fn parse_offset(text: &str) -> Result<FixedOffset> {
+    let bad = || {
+        Error::invalid(
+            "utc_offset",
+            "must be Z or +HH:MM / -HH:MM (such as +02:00 or -05:30)",
+        )
+    };
+    if text == "Z" {
+        return FixedOffset::east_opt(0).ok_or_else(bad);
+    }
+    let b = text.as_bytes();
+    if b.len() != 6 || b[3] != b':' || !(b[0] == b'+' || b[0] == b'-') {
+        return Err(bad());
+    }
+    let num = |s: &str| {
+        s.parse::<i32>()
+            .ok()
+            .filter(|_| s.bytes().all(|c| c.is_ascii_digit()))
+    };
+    let (Some(h), Some(m)) = (num(&text[1..3]), num(&text[4..6])) else {
+        return Err(bad());
+    };
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    let seconds = (h * 3600 + m * 60) * if b[0] == b'-' { -1 } else { 1 };
+    FixedOffset::east_opt(seconds).ok_or_else(bad)
+}
+
+/// The CSV writer every export uses: every cell quoted (so that no
+/// delimiter a spreadsheet guesses, `,` or `;`, can split a cell), CRLF
+/// line ends as RFC 4180 says.
+pub fn writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buffer)
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Other(format!("writing CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+02:00").unwrap().local_minus_utc(), 7200);
+        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
+        assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
+        for bad in [
+            "+2:00",
+            "02:00",
+            "+24:00",
+            "+02:60",
+            "UTC",
+            "+0a:00",
+            "+02:00:00",
+        ] {
+            assert!(parse_offset(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_columns_are_named() {
+        let e = Layout::new(
+            &["timestamp".into(), "colour".into()],
+            RowMode::Events,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("columns[1]: unknown column; expected one of timestamp,"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `audit-host export`: a tenant's events matching a filter, streamed as CSV
+//! or JSON Lines to standard output or a file.
+//!
+//! A file is written under a temporary name in its directory and renamed
+//! only once the component has said the export is complete, so a file at
+//! the given path is always a whole export; an export cut short leaves no
+//! file, and the command exits 1.
+
+use super::Cli;
+use super::filter_args::FilterArgs;
+use anyhow::{Context as _, Result};
+use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+
+    /// CSV (RFC 4180, formulas neutralised) or JSON Lines (the stored events).
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+
+    /// Write to this file instead of standard output. It appears only once
+    /// the export is complete.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// CSV: the columns, comma-separated, in order (see docs/export.md;
+    /// default: timestamp,actor,action,category,target,change_type,old_value,
+    /// new_value,ip,outcome,event_id,hash).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    columns: Vec<String>,
+
+    /// CSV: one row per event (changes summarised) or one per changed field.
+    #[arg(long, value_enum, default_value_t = Rows::Events)]
+    rows: Rows,
+
+    /// CSV: start with a UTF-8 byte-order mark (for spreadsheet programs).
+    #[arg(long)]
+    bom: bool,
+
+    /// CSV: write times at this UTC offset (+02:00, -05:30) instead of UTC.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    utc_offset: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// One canonical JSON event per line.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Rows {
+    /// One row per event.
+    Events,
+    /// One row per changed field.
+    Changes,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+    let mut session = cli.session()?;
+    let request = ExportRequest {
+        filter: args.filter.filter(),
+        order: args.filter.order(),
+        viewer: args.filter.viewer(),
+        format: match args.format {
+            Format::Csv => ExportFormat::Csv,
+            Format::Jsonl => ExportFormat::Jsonl,
+        },
+        columns: args.columns.clone(),
+        rows: match args.rows {
+            Rows::Events => ExportRows::Events,
+            Rows::Changes => ExportRows::Changes,
+        },
+        byte_order_mark: args.bom,
+        utc_offset: args.utc_offset.clone(),
+    };
+    // Where the bytes go: a temporary file beside the target, or stdout.
+    let mut file = match &args.output {
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let temp = tempfile::Builder::new()
+                .prefix(".audit-export-")
+                .suffix(".partial")
+                .tempfile_in(&dir)
+                .with_context(|| format!("creating a file in {}", dir.display()))?;
+            Some(temp)
+        }
+        None => None,
+    };
+    let mut export = session.export(&request)?;
+    let bar = (file.is_some() && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {percent:>3}%  {msg}  {elapsed_precise} (~{eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match &mut file {
+        Some(temp) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            temp.as_file_mut(),
+        )),
+        None => Box::new(std::io::BufWriter::new(stdout.lock())),
+    };
+    let result: Result<()> = (|| {
+        while let Some(chunk) = export.next_chunk()? {
+            out.write_all(&chunk).context("writing the export")?;
+            if let Some(bar) = &bar {
+                let p = export.progress()?;
+                bar.set_length(p.span.max(1));
+                bar.set_position(p.covered);
+                bar.set_message(format!("{} events", p.events));
+            }
+        }
+        out.flush().context("writing the export")?;
+        Ok(())
+    })();
+    drop(out);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let progress = export.progress().ok();
+    drop(export);
+    let events = progress.map_or(0, |p| p.events);
+    if let Err(e) = result {
+        // The temporary file, if any, is removed when `file` drops.
+        return Err(e.context(format!(
+            "the export was cut short after {events} events and is incomplete{}",
+            if file.is_some() {
+                "; no file was written"
+            } else {
+                ""
+            }
+        )));
+    }
+    if let (Some(temp), Some(path)) = (file, &args.output) {
+        temp.as_file().sync_all().context("writing the export")?;
+        temp.persist(path)
+            .with_context(|| format!("moving the export into {}", path.display()))?;
+        if let Some(p) = progress {
+            eprintln!(
+                "exported {} events ({} rows, {} bytes) to {}",
+                p.events,
+                p.rows,
+                p.bytes,
+                path.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
