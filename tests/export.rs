@@ -22,6 +22,7 @@ fn csv_request(columns: &[&str], rows: ExportRows) -> ExportRequest {
         rows,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     }
 }
 

@@ -136,6 +136,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         rows: ExportRows::Changes,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     };
     let mut export = session.export(&export)?;
     while let Some(chunk) = export.next_chunk()? {
