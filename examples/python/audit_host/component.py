@@ -68,9 +68,10 @@ def interface(name: str) -> str:
 
 
 class AuditLog:
-    """The compiled component, once per process."""
+    """The compiled component, once per process: the file named here, else
+    ``AUDIT_COMPONENT``, else the workspace's build."""
 
-    def __init__(self, component: Optional[str] = None) -> None:
+    def __init__(self, component: Optional[str] = None, cache: bool = True) -> None:
         path = Path(component or os.environ.get("AUDIT_COMPONENT") or DEFAULT_COMPONENT)
         if not path.is_file():
             raise FileNotFoundError(
@@ -79,6 +80,10 @@ class AuditLog:
             )
         config = wasmtime.Config()
         config.epoch_interruption = True
+        if cache:
+            # wasmtime's own compiled-code cache ($XDG_CACHE_HOME/wasmtime):
+            # a second start loads in milliseconds instead of compiling.
+            config.cache = True
         self.engine = wasmtime.Engine(config)
         self.component = wc.Component.from_file(self.engine, str(path))
         # The epoch ticker: a call traps once its deadline in ticks has passed.
