@@ -17,6 +17,8 @@ const { files } = await transpileBytes(bytes, {
   instantiation: 'sync',
   // The host passes every import itself, WASI included (src/wasi.js).
   wasiShim: false,
+  // A result's error is thrown as the WIT error itself, { tag, val }.
+  noComponentErrorWrapping: true,
 });
 rmSync(GEN, { recursive: true, force: true });
 for (const [name, content] of Object.entries(files)) {

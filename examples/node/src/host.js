@@ -125,7 +125,10 @@ export class Session {
     try {
       return call();
     } catch (e) {
-      if (e?.payload?.tag !== undefined && !(e.payload instanceof Error)) throw new AuditError(e.payload);
+      // A result's error is thrown as its payload, `{ tag, val }` (build.js
+      // turns off jco's ComponentError wrapping); anything else is a trap or
+      // a host bug, after which the instance cannot be trusted.
+      if (!(e instanceof Error) && typeof e?.tag === 'string') throw new AuditError(e);
       this.#exports = undefined;
       throw e;
     }
