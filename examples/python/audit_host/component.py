@@ -10,6 +10,7 @@ instance and 30 s per call (an epoch deadline, ticked every 10 ms).
 """
 
 import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -112,7 +113,7 @@ class Session:
         self.keyring = keyring
         self._wasm_store: Optional[wasmtime.Store] = None
         self._instance: Optional[wc.Instance] = None
-        self._stderr = bytearray()
+        self._stderr: Optional[Any] = None  # the guest's stderr (a file)
 
     # The exports, one method each (WIT names in snake_case).
 
@@ -168,7 +169,6 @@ class Session:
         return self._enter(store, func, lowered)
 
     def _enter(self, store: wasmtime.Store, func: wc.Func, args: list) -> Any:
-        self._stderr.clear()
         store.set_epoch_deadline(DEADLINE_TICKS)
         try:
             result = func(store, *args)
@@ -178,8 +178,9 @@ class Session:
             self._drop_instance()
             raise AuditError("store", str(e)) from e
         except wasmtime.WasmtimeError as e:
+            message = self._trap_message(e)
             self._drop_instance()
-            raise Trap(self._trap_message(e)) from e
+            raise Trap(message) from e
         except BaseException:
             self._drop_instance()
             raise
@@ -205,7 +206,15 @@ class Session:
             store.set_limits(memory_size=MEMORY_LIMIT_BYTES)
             store.set_epoch_deadline(DEADLINE_TICKS)  # instantiation runs code too
             wasi = wasmtime.WasiConfig()  # no files, environment, arguments or network
-            wasi.stderr_custom = self._capture_stderr
+            # The guest's stderr (a panic message) goes to a file only this
+            # session can read, already unlinked: wasmtime writes it from its
+            # own threads, where a Python callback could run during exit.
+            fd, path = tempfile.mkstemp(prefix="audit-guest-stderr-")
+            try:
+                wasi.stderr_file = path
+            finally:
+                os.unlink(path)
+            self._stderr = os.fdopen(fd, "rb")
             store.set_wasi(wasi)
             linker = wc.Linker(self.audit.engine)
             linker.add_wasip2()
@@ -217,15 +226,33 @@ class Session:
     def _drop_instance(self) -> None:
         self._instance = None
         self._wasm_store = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
-    def _capture_stderr(self, data: bytes) -> None:
-        self._stderr += data[: max(0, STDERR_CAPTURE_BYTES - len(self._stderr))]
+    def _last_words(self) -> str:
+        """The end of what the guest wrote on stderr."""
+        if self._stderr is None:
+            return ""
+        size = os.fstat(self._stderr.fileno()).st_size
+        self._stderr.seek(max(0, size - STDERR_CAPTURE_BYTES))
+        return self._stderr.read().decode("utf-8", "replace")
 
     def _trap_message(self, e: Exception) -> str:
+        """One line: the guest's panic message, if it said one, and the
+        trap's cause (``wasm trap: interrupt`` for the deadline)."""
         lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-        said = self._stderr.decode("utf-8", "replace").strip().splitlines()
-        panic = [line for line in said if "panicked at" in line]
-        return " ".join((panic[-1:] or said[-1:]) + lines[:1]) or "trap"
+        cause = lines[-1:] if "Caused by:" in lines else lines[:1]
+        said = [
+            line.strip()
+            for line in self._last_words().splitlines()
+            if line.strip() and not line.startswith("note: run with `RUST_BACKTRACE")
+        ]
+        # Rust prints `thread '…' panicked at FILE:LINE:COL:`, then the message.
+        at = max((i for i, line in enumerate(said) if "panicked at " in line), default=None)
+        panic = [] if at is None else ["panicked at " + said[at].split("panicked at ", 1)[1]]
+        panic += [] if at is None else said[at + 1 :]
+        return " ".join(panic + cause) or "trap"
 
     # The imports.
 

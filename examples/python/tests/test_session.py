@@ -3,9 +3,11 @@ component's refusals come back typed, a failing store never takes the host
 down."""
 
 import unittest
+from unittest import mock
 
+from audit_host import component
 from audit_host import (
-    AuditError, AuditLog, Busy, Failed, InputError, MasterKey, SqliteStore, SteppingClock,
+    AuditError, AuditLog, Busy, Failed, InputError, MasterKey, SqliteStore, SteppingClock, Trap,
 )
 
 EVENT = ('{"tenant":"acme","action":"user.updated","actor":{"id":"u_42","kind":"user"},'
@@ -100,6 +102,18 @@ class Session(unittest.TestCase):
         self.assertIn("over 10000 ms", str(caught.exception))
         store.fail_writes = None
         self.assertEqual([e["seq"] for e in s.append_batch([event, event])], [1, 2])
+
+    def test_a_trap_drops_the_instance_and_the_next_call_gets_a_fresh_one(self) -> None:
+        store = SqliteStore(":memory:")
+        s = self.session(store)
+        [event] = s.parse_inputs(EVENT)
+        # A deadline of 0 ticks: the call is interrupted as soon as it starts.
+        with mock.patch.object(component, "DEADLINE_TICKS", 0):
+            with self.assertRaises(Trap) as caught:
+                s.append(event)
+        self.assertIn("interrupt", str(caught.exception))
+        self.assertIsNone(store.head("acme"))
+        self.assertEqual(s.append(event)["seq"], 1)
 
     def test_without_a_key_values_are_hidden_without_fingerprints(self) -> None:
         s = self.session(keyring=None)
