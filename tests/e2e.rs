@@ -39,3 +39,5 @@ mod search;
 mod export;
 // Who may read, and the event every read leaves.
 mod access;
+// Same bytes out: the scenario through the Rust, Python and Node hosts.
+mod polyglot;
