@@ -26,10 +26,41 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The environment variable through which child processes learn which
+/// component to run (`--component`).
+pub const COMPONENT_ENV: &str = "AUDIT_BENCH_COMPONENT";
+
 /// The runtime every benchmark uses: the library's defaults, with room for
-/// a million-event verification in one call.
-pub fn runtime() -> Result<Runtime> {
-    Ok(Runtime::new(options(true))?)
+/// a million-event verification in one call; `component` (a file) when
+/// given, else the embedded component.
+pub fn runtime(component: Option<&Path>) -> Result<Runtime> {
+    runtime_with(component, options(true))
+}
+
+fn runtime_with(component: Option<&Path>, options: Options) -> Result<Runtime> {
+    Ok(match component {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading the component {}", path.display()))?;
+            Runtime::with_component(&bytes, options)?
+        }
+        None => Runtime::new(options)?,
+    })
+}
+
+/// The component a child process runs: the parent's `--component`.
+pub fn child_component() -> Option<std::path::PathBuf> {
+    std::env::var_os(COMPONENT_ENV).map(Into::into)
+}
+
+/// A command running this suite's binary as a child, with the run's
+/// component.
+pub fn child_command(exe: &Path, config: &Config) -> Command {
+    let mut cmd = Command::new(exe);
+    if let Some(c) = &config.component {
+        cmd.env(COMPONENT_ENV, c);
+    }
+    cmd
 }
 
 fn options(pooling: bool) -> Options {
@@ -91,7 +122,7 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
         ));
     }
 
-    let on_demand = Runtime::new(options(false))?;
+    let on_demand = runtime_with(config.component.as_deref(), options(false))?;
     for (label, rt) in [
         ("pooling allocator (library)", runtime),
         ("on-demand allocation (CLI)", &on_demand),
@@ -118,7 +149,13 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
     let cache = dir.path().join("cache");
     let starts = config.runs(10, 20);
     // Fills the cache.
-    start(exe, "component", &cache, &dir.path().join("warm.db"))?;
+    start(
+        exe,
+        config,
+        "component",
+        &cache,
+        &dir.path().join("warm.db"),
+    )?;
     let mut t = [Vec::new(), Vec::new(), Vec::new()];
     for i in 0..starts {
         for (c, column) in ["component", "native", "component-no-cache"]
@@ -130,7 +167,7 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
                 continue;
             }
             let db = dir.path().join(format!("{column}-{i}.db"));
-            t[c].push(start(exe, column, &cache, &db)?);
+            t[c].push(start(exe, config, column, &cache, &db)?);
         }
     }
     rows.push(Row::new(
@@ -156,9 +193,9 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
 }
 
 /// Spawns a cold start; its duration from spawn to exit.
-fn start(exe: &Path, column: &str, cache: &Path, db: &Path) -> Result<Duration> {
+fn start(exe: &Path, config: &Config, column: &str, cache: &Path, db: &Path) -> Result<Duration> {
     let begin = Instant::now();
-    let out = Command::new(exe)
+    let out = child_command(exe, config)
         .arg("--child")
         .arg("start")
         .arg(column)
@@ -185,11 +222,14 @@ pub fn child_main(args: &[String]) -> Result<()> {
     let db = Path::new(db);
     let seq = match column.as_str() {
         "component" | "component-no-cache" => {
-            let runtime = Runtime::new(Options {
-                cache_dir: (column == "component").then(|| cache.into()),
-                max_instances: 0,
-                ..Options::default()
-            })?;
+            let runtime = runtime_with(
+                child_component().as_deref(),
+                Options {
+                    cache_dir: (column == "component").then(|| cache.into()),
+                    max_instances: 0,
+                    ..Options::default()
+                },
+            )?;
             let store = SqliteStore::open(db).map_err(anyhow::Error::msg)?;
             let mut session = runtime.session(Box::new(store), Box::new(audit_host::SystemClock));
             let inputs = session.parse_inputs(EVENT, None)?;

@@ -75,6 +75,9 @@ pub struct Config {
     pub only: Vec<Path>,
     /// Where generated logs are kept between runs.
     pub data_dir: PathBuf,
+    /// Another build of the component to measure (a before/after); the
+    /// embedded one when `None`.
+    pub component: Option<PathBuf>,
 }
 
 impl Config {
@@ -84,6 +87,7 @@ impl Config {
             mode,
             only: Vec::new(),
             data_dir,
+            component: None,
         }
     }
 

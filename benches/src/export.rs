@@ -23,7 +23,6 @@ use audit_host::SqliteStore;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 /// The exported range: every generated event (2026, a few days either
@@ -54,7 +53,7 @@ pub fn run(config: &Config, _runtime: &audit_host::Runtime, exe: &Path) -> Resul
         for _ in 0..runs {
             for (i, column) in ["component", "native", "csv"].iter().enumerate() {
                 let out = dir.path().join(format!("{column}.csv"));
-                let m = child(exe, column, &db, &out)?;
+                let m = child(exe, config, column, &db, &out)?;
                 if best[i].as_ref().is_none_or(|b| m.seconds < b.seconds) {
                     best[i] = Some(m);
                 }
@@ -104,8 +103,8 @@ pub fn run(config: &Config, _runtime: &audit_host::Runtime, exe: &Path) -> Resul
     })
 }
 
-fn child(exe: &Path, column: &str, db: &Path, out: &Path) -> Result<Measured> {
-    let output = Command::new(exe)
+fn child(exe: &Path, config: &Config, column: &str, db: &Path, out: &Path) -> Result<Measured> {
+    let output = crate::boundary::child_command(exe, config)
         .arg("--child")
         .arg("export")
         .arg(column)
@@ -144,7 +143,7 @@ pub fn child_main(args: &[String]) -> Result<()> {
     let started;
     let rows = match column.as_str() {
         "component" => {
-            let runtime = crate::boundary::runtime()?;
+            let runtime = crate::boundary::runtime(crate::boundary::child_component().as_deref())?;
             let mut session = runtime.session(
                 Box::new(SqliteStore::open(db).map_err(anyhow::Error::msg)?),
                 host_clock(crate::query::READ_CLOCK)?,

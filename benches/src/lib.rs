@@ -39,7 +39,7 @@ pub use report::{Row, Section};
 /// their sections. `exe` is this suite's binary (for the measurements made
 /// in child processes: cold starts and peak memory).
 pub fn run(config: &Config, exe: &std::path::Path) -> anyhow::Result<Vec<Section>> {
-    let runtime = boundary::runtime()?;
+    let runtime = boundary::runtime(config.component.as_deref())?;
     let mut sections = Vec::new();
     for path in config.paths() {
         eprintln!("audit-bench: {} ...", path.name());

@@ -26,6 +26,10 @@ struct Args {
     /// plain tables.
     #[arg(long)]
     markdown: bool,
+    /// Measure this build of the component (a `.wasm` file) instead of the
+    /// embedded one, e.g. to compare a change before and after.
+    #[arg(long, value_name = "FILE")]
+    component: Option<PathBuf>,
     /// Where generated logs are kept between runs.
     #[arg(long, value_name = "DIR", default_value_os_t = Config::default_data_dir())]
     data_dir: PathBuf,
@@ -53,6 +57,7 @@ fn run() -> Result<()> {
         if args.full { Mode::Full } else { Mode::Quick },
         args.data_dir,
     );
+    config.component = args.component;
     config.only = args
         .only
         .iter()
