@@ -19,6 +19,7 @@
 pub mod access;
 pub mod append;
 pub mod canonical;
+pub mod canonical_ser;
 pub mod capture;
 pub mod chain;
 pub mod checkpoint;
