@@ -32,9 +32,9 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
     let sizes = config.sizes(
         [40, 100, 200],
         [1_000, 3_000, 10_000],
-        [10_000, 30_000, 100_000],
+        [5_000, 20_000, 50_000],
     );
-    let runs = config.runs(1, 3);
+    let runs = config.runs(1, 2);
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for n in sizes {

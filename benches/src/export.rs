@@ -44,7 +44,7 @@ pub fn run(config: &Config, _runtime: &audit_host::Runtime, exe: &Path) -> Resul
         [10_000, 30_000, 100_000],
         [10_000, 100_000, 1_000_000],
     );
-    let runs = config.runs(1, 3);
+    let runs = config.runs(1, 2);
     let mut rows = Vec::new();
     let dir = tempfile::tempdir()?;
     for n in sizes {
