@@ -547,7 +547,7 @@ mod tests {
             let keys = ["b", "a", "\u{1f600}", "\u{e000}", "", "aa", "A", "~1/", "é"];
             match next() % if depth > 3 { 5 } else { 7 } {
                 0 => Value::Null,
-                1 => json!(next() % 2 == 0),
+                1 => json!(next().is_multiple_of(2)),
                 2 => json!((next() as i64) >> (next() % 64)),
                 3 => json!(f64::from_bits(next()) % 1e6),
                 4 => json!(format!("s{}\u{7}\u{1f600}", next() % 100)),
