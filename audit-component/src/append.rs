@@ -162,9 +162,11 @@ fn seal(
             *parent = Some(id.clone());
             Some(id.clone())
         }
-        Correlation::Child => Some(parent.clone().ok_or_else(|| {
-            Error::Other("a bulk child was sealed before its parent".into())
-        })?),
+        Correlation::Child => Some(
+            parent
+                .clone()
+                .ok_or_else(|| Error::Other("a bulk child was sealed before its parent".into()))?,
+        ),
     };
     let mut event = Event {
         id,

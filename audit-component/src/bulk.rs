@@ -143,19 +143,32 @@ mod tests {
             .map(|i| input("lead.updated", &format!("l_{i}")))
             .collect();
         children[3].context.ip = Some("999.1.1.1".into());
-        let e = append_bulk(&mut s, &mut Fixed, input("lead.bulk_updated", "x"), children)
-            .unwrap_err();
+        let e = append_bulk(
+            &mut s,
+            &mut Fixed,
+            input("lead.bulk_updated", "x"),
+            children,
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "children[3].context.ip: not an IP address");
         assert_eq!(s.head("acme").unwrap(), None);
         let mut other = input("lead.updated", "l_9");
         other.tenant = "globex".into();
-        let e = append_bulk(&mut s, &mut Fixed, input("lead.bulk_updated", "x"), vec![other])
-            .unwrap_err();
+        let e = append_bulk(
+            &mut s,
+            &mut Fixed,
+            input("lead.bulk_updated", "x"),
+            vec![other],
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("children[0].tenant:"), "{e}");
         let mut parent = input("lead.bulk_updated", "x");
         parent.metadata = Some(r#"{"bulk_count":1}"#.into());
-        let e = append_bulk(&mut s, &mut Fixed, parent, vec![input("lead.updated", "l")])
-            .unwrap_err();
-        assert!(e.to_string().starts_with("parent.metadata.bulk_count:"), "{e}");
+        let e =
+            append_bulk(&mut s, &mut Fixed, parent, vec![input("lead.updated", "l")]).unwrap_err();
+        assert!(
+            e.to_string().starts_with("parent.metadata.bulk_count:"),
+            "{e}"
+        );
     }
 }

@@ -23,6 +23,10 @@ pub enum Text {
     ActorEmail,
     /// `action`.
     Action,
+    /// `label` (the action's, from the catalog).
+    Label,
+    /// `correlation_id`.
+    CorrelationId,
     /// `category`.
     Category,
     /// `change_type`.
@@ -93,6 +97,8 @@ impl CellSource for Event {
             Text::ActorName => return self.actor.name.as_deref(),
             Text::ActorEmail => return self.actor.email.as_deref(),
             Text::Action => &self.action,
+            Text::Label => return self.label.as_deref(),
+            Text::CorrelationId => return self.correlation_id.as_deref(),
             Text::Category => &self.category,
             Text::ChangeType => &self.change_type,
             Text::FailureReason => return self.failure_reason.as_deref(),
@@ -157,6 +163,8 @@ impl CellSource for EventView<'_> {
             Text::ActorName => return self.actor.name.as_deref(),
             Text::ActorEmail => return self.actor.email.as_deref(),
             Text::Action => &self.action,
+            Text::Label => return self.label.as_deref(),
+            Text::CorrelationId => return self.correlation_id.as_deref(),
             Text::Category => &self.category,
             Text::ChangeType => &self.change_type,
             Text::FailureReason => return self.failure_reason.as_deref(),

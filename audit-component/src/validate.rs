@@ -4,13 +4,13 @@
 //! does not know it), then the state documents are parsed and diffed.
 
 use crate::append::store_error;
+use crate::catalog::{Catalog, Writer};
 use crate::error::{Error, Result};
 use crate::limits::*;
 use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
 use crate::rules::{self, Rules};
 use crate::settings::{self, TenantSettings};
 use crate::store::Store;
-use crate::catalog::{Catalog, Writer};
 use crate::{capture, ip, time};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -119,11 +119,8 @@ impl<'s, S: Store> Preparer<'s, S> {
         let input = checked.input;
         let writer = self.writer;
         let settings = self.settings(&input.tenant)?;
-        let class = Catalog::new(&settings.catalog).classify(
-            &input.action,
-            &input.targets,
-            writer,
-        )?;
+        let class =
+            Catalog::new(&settings.catalog).classify(&input.action, &input.targets, writer)?;
         let rules = if input.before.is_some() || input.after.is_some() || input.metadata.is_some() {
             rules::for_action(settings, Some(&input.action))
         } else {

@@ -71,8 +71,7 @@ pub fn check(
     );
     let mut scan = Scanner::new(tenant, false, None, bounds, MAX_BATCH_ROWS);
     let same = |a: &Option<Target>, t: &Target| {
-        a.as_ref()
-            .is_some_and(|a| a.kind == t.kind && a.id == t.id)
+        a.as_ref().is_some_and(|a| a.kind == t.kind && a.id == t.id)
     };
     while let Some(rows) = scan.next_batch(store)? {
         for row in rows {

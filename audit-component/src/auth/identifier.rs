@@ -89,10 +89,21 @@ pub fn hide(store: &mut impl Store, tenant: &str, field: &str, text: &str) -> Re
     }
     let mut message = DOMAIN.to_vec();
     message.extend_from_slice(normal.as_bytes());
-    let fingerprint = store
+    let fingerprint = match store
         .fingerprints(tenant, &[message])
         .map_err(crate::append::store_error)?
-        .and_then(|digests| digests.first().map(|d| chain::hex(d)));
+    {
+        None => None,
+        Some(digests) => match digests.as_slice() {
+            [digest] => Some(chain::hex(digest)),
+            other => {
+                return Err(Error::Store(format!(
+                    "keyring: {} fingerprints for 1 message",
+                    other.len()
+                )));
+            }
+        },
+    };
     Ok(Hidden {
         fingerprint,
         masked: mask(text),

@@ -211,7 +211,12 @@ impl AuthSettings {
                 ))
             }
         };
-        within("auth.brute_force.threshold", self.brute_force.threshold, 1, 1000)?;
+        within(
+            "auth.brute_force.threshold",
+            self.brute_force.threshold,
+            1,
+            1000,
+        )?;
         within(
             "auth.brute_force.window_minutes",
             self.brute_force.window_minutes,
@@ -314,7 +319,11 @@ pub fn record_login(
 /// Records a sign-out, with the session's duration when its login is found
 /// (`metadata.session_duration_ms`, `login_event_id` and the login's
 /// `method`; `login_found: false` otherwise).
-pub fn record_logout(store: &mut impl Store, clock: &mut impl Clock, logout: Logout) -> Result<Event> {
+pub fn record_logout(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    logout: Logout,
+) -> Result<Event> {
     validate::tenant(&logout.tenant)?;
     let at = when(clock, logout.occurred_at.as_deref())?;
     let Some(session_id) = logout.context.session_id.clone() else {

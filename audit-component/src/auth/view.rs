@@ -65,7 +65,9 @@ pub fn entry(event: Event) -> Entry {
         (_, None) => event.actor.id.clone(),
     };
     let meta = |name: &str| event.metadata.as_ref().and_then(|m| m.get(name));
-    let method = meta("method").and_then(Value::as_str).and_then(Method::parse);
+    let method = meta("method")
+        .and_then(Value::as_str)
+        .and_then(Method::parse);
     let session_duration_ms = meta("session_duration_ms").and_then(Value::as_u64);
     Entry {
         user,

@@ -22,9 +22,21 @@ pub const PROFILE: Profile = Profile {
     ],
     actions: &[
         // Users: create, edit, delete, role changes, bulk provisioning.
-        action("user.created", "User Created", "users", "created", &["user"]),
+        action(
+            "user.created",
+            "User Created",
+            "users",
+            "created",
+            &["user"],
+        ),
         action("user.updated", "User Edited", "users", "updated", &["user"]),
-        action("user.deleted", "User Deleted", "users", "deleted", &["user"]),
+        action(
+            "user.deleted",
+            "User Deleted",
+            "users",
+            "deleted",
+            &["user"],
+        ),
         action(
             "user.role_changed",
             "User Role Changed",
@@ -135,8 +147,20 @@ pub const PROFILE: Profile = Profile {
             &["carrier"],
         ),
         action("did.created", "DID Added", "telephony", "created", &["did"]),
-        action("did.updated", "DID Changed", "telephony", "updated", &["did"]),
-        action("did.deleted", "DID Removed", "telephony", "deleted", &["did"]),
+        action(
+            "did.updated",
+            "DID Changed",
+            "telephony",
+            "updated",
+            &["did"],
+        ),
+        action(
+            "did.deleted",
+            "DID Removed",
+            "telephony",
+            "deleted",
+            &["did"],
+        ),
         action(
             "extension.created",
             "Phone Extension Added",

@@ -36,7 +36,13 @@ pub const PROFILE: Profile = Profile {
             "created",
             &["plan"],
         ),
-        action("plan.upgraded", "Plan Upgraded", PLANS, "updated", &["plan"]),
+        action(
+            "plan.upgraded",
+            "Plan Upgraded",
+            PLANS,
+            "updated",
+            &["plan"],
+        ),
         action(
             "plan.downgraded",
             "Plan Downgraded",
