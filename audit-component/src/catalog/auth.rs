@@ -34,14 +34,12 @@ pub const ACTIONS: &[Builtin] = &[
         "login",
         &["user"],
     ),
-    // `user` too: hosts that appended failed sign-ins before the auth
-    // interface existed named the account they were for.
     action(
         LOGIN_FAILED,
         "Login Failed",
         CATEGORY,
         "login",
-        &["identifier", "user"],
+        &["identifier"],
     ),
     action(
         LOGIN_FAILED_VALID_ACCOUNT,

@@ -15,11 +15,14 @@
 //!    refuses (`qa` never deletes users);
 //! 4. the actions it registered (`catalog.actions`, [`definition`]).
 //!
-//! A tenant with a profile may record only actions of its catalog. A tenant
-//! without one may record any well-formed action: those its catalog does not
-//! know are classified by the name heuristic of [`crate::classify`] and carry
-//! no label (what hosts written before the catalog, and the Python and Node
-//! hosts, rely on).
+//! A tenant with a profile may record only actions of its catalog, with the
+//! target kinds each expects. A tenant without one may record any
+//! well-formed action with any targets (except the actions only the log
+//! records), as hosts written before the catalog do: the catalog still
+//! labels and classifies the actions it knows (the log's own, the
+//! authentication log's, and the tenant's registrations, whose target kinds
+//! do bind), and the name heuristic of [`crate::classify`] classifies the
+//! rest, without a label.
 
 pub mod auth;
 mod contact_center;
@@ -358,7 +361,11 @@ impl<'s> Catalog<'s> {
             }
             _ => {}
         }
-        if !entry.targets.is_empty() {
+        // Expected target kinds bind a tenant that chose a profile, and
+        // every tenant's own registrations; without a profile, hosts
+        // written before the catalog keep naming what they named.
+        let binding = self.profile.is_some() || entry.origin == Origin::Registered;
+        if binding && !entry.targets.is_empty() {
             for (i, t) in targets.iter().enumerate() {
                 if !entry.targets.iter().any(|k| *k == t.kind) {
                     return Err(Error::invalid(

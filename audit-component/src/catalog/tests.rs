@@ -196,11 +196,23 @@ fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
     );
     assert_eq!(class.label, None);
     // The authentication log's actions are still known, and may be appended
-    // directly without a profile (hosts written before the auth interface).
+    // directly without a profile, with any targets (hosts written before
+    // the auth interface).
     let class = Catalog::new(&s)
-        .classify("user.login_failed", &[target("user")], Writer::Host)
+        .classify(
+            "user.login_failed",
+            &[target("user"), target("team")],
+            Writer::Host,
+        )
         .unwrap();
     assert_eq!(class.label.as_deref(), Some("Login Failed"));
+    // Registrations bind their target kinds in every tenant.
+    let s = settings(None, vec![custom("ticket.escalated")]);
+    assert!(
+        Catalog::new(&s)
+            .classify("ticket.escalated", &[target("user")], Writer::Host)
+            .is_err()
+    );
 }
 
 #[test]
