@@ -17,7 +17,7 @@ pub const PROFILE: Profile = Profile {
     actions: &[
         action(
             "contact.created",
-            "Contact Created Manually",
+            "Contact Created",
             "contact",
             "created",
             &["contact"],

@@ -140,10 +140,9 @@ pub static SCENARIO: Scenario = Scenario {
             },
         ),
     ],
-    filtered: (
-        "Workflow changes (--category workflows)",
-        |f| f.category = Some("workflows".into()),
-    ),
+    filtered: ("Workflow changes (--category workflows)", |f| {
+        f.category = Some("workflows".into())
+    }),
     detail: "workflow.conditions_updated",
 };
 
