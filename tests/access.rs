@@ -56,6 +56,7 @@ fn an_agent_is_refused_and_the_refusal_is_recorded() {
         rows: ExportRows::Events,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     };
     assert!(matches!(
         s.export(&request).err(),
@@ -94,6 +95,7 @@ fn each_read_leaves_its_own_event_naming_viewer_and_filter() {
         rows: ExportRows::Events,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     };
     let mut export = s.export(&request).expect("export");
     while export.next_chunk().expect("chunk").is_some() {}

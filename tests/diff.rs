@@ -6,12 +6,10 @@ use crate::harness::*;
 use audit_host::HostError;
 use audit_host::bindings::{ChangeOp, DiffRequest, DiffResult, Error};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 /// The third-party suites, read in place (never copied into the repository).
 fn conformance(path: &str) -> Value {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance");
-    let text = std::fs::read_to_string(root.join(path))
+    let text = std::fs::read_to_string(conformance_dir().join(path))
         .unwrap_or_else(|e| panic!("reading {path} from shared/conformance: {e}"));
     serde_json::from_str(&text).unwrap()
 }

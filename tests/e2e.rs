@@ -45,3 +45,5 @@ mod catalog;
 mod auth;
 // Bulk operations: a parent and its children, linked, all or nothing.
 mod bulk;
+// Same bytes out: the scenario through the Rust, Python and Node hosts.
+mod polyglot;

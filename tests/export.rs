@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The third-party suites, beside the repository (see their SOURCE.md).
 fn conformance(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance")
-        .join(rel)
+    conformance_dir().join(rel)
 }
 
 fn csv_request(columns: &[&str], rows: ExportRows) -> ExportRequest {
@@ -22,6 +20,7 @@ fn csv_request(columns: &[&str], rows: ExportRows) -> ExportRequest {
         rows,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     }
 }
 

@@ -253,3 +253,24 @@ pub fn verify_chain(path: &Path, tenant: &str) -> usize {
     }
     rows.len()
 }
+
+/// Where the third-party suites are (`shared/conformance`, beside the
+/// repository; read in place, never copied in): `$AUDIT_CONFORMANCE_DIR`,
+/// else the nearest `shared/conformance` above the workspace (the checkout
+/// sits beside `shared/`), else the machines' shared folder.
+pub fn conformance_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("AUDIT_CONFORMANCE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    workspace
+        .ancestors()
+        .map(|a| a.join("shared/conformance"))
+        .chain([PathBuf::from("/work/shared/conformance")])
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "the conformance suites (shared/conformance) are not beside the checkout; set AUDIT_CONFORMANCE_DIR"
+            )
+        })
+}

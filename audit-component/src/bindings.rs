@@ -100,6 +100,7 @@ impl wexport::Guest for Component {
             },
             byte_order_mark: request.byte_order_mark,
             utc_offset: request.utc_offset,
+            proof: request.proof,
         };
         let exporter = export::start(&mut HostStore, &mut HostClock, &request).map_err(error)?;
         Ok(wexport::Exporter::new(Exporter(RefCell::new(exporter))))

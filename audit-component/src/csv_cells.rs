@@ -74,6 +74,10 @@ pub trait CellSource {
     fn change_value(&self, i: usize, new: bool) -> Option<Cow<'_, str>>;
     /// The metadata as canonical JSON.
     fn metadata(&self) -> Option<Cow<'_, str>>;
+    /// The whole event as `codec::to_json` writes it (the `event` column of
+    /// verifiable exports); `None` where the source cannot give it, so the
+    /// exporter decodes the event whenever a layout has that column.
+    fn event_json(&self) -> Option<Cow<'_, str>>;
 }
 
 /// A string as its text; any other value as canonical JSON.
@@ -85,6 +89,10 @@ pub fn value_text(v: &Value) -> Cow<'_, str> {
 }
 
 impl CellSource for Event {
+    fn event_json(&self) -> Option<Cow<'_, str>> {
+        crate::codec::to_json(self).ok().map(Cow::Owned)
+    }
+
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -151,6 +159,10 @@ impl CellSource for Event {
 }
 
 impl CellSource for EventView<'_> {
+    fn event_json(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+
     fn seq(&self) -> u64 {
         self.seq
     }

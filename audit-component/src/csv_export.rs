@@ -87,6 +87,9 @@ pub enum Column {
     PrevHash,
     /// The event's hash.
     Hash,
+    /// The whole event as one canonical JSON line with its hash (what
+    /// `codec.to-json` writes): what makes a CSV export verifiable.
+    Event,
 }
 
 /// Every column by its name (the header cell and the `--columns` word).
@@ -122,6 +125,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("correlation_id", Column::CorrelationId),
     ("prev_hash", Column::PrevHash),
     ("hash", Column::Hash),
+    ("event", Column::Event),
 ];
 
 /// The default columns with rows of events (seed 002's Timestamp, User,
@@ -218,6 +222,50 @@ impl Layout {
             rows,
             offset,
         })
+    }
+
+    /// Whether a row needs the decoded event (the `event` column).
+    pub fn needs_event(&self) -> bool {
+        self.columns.contains(&Column::Event)
+    }
+
+    /// The layout of an export that carries its proof: rows of events, times
+    /// in UTC, and the proof columns (`seq`, `prev_hash`, `hash`, `event`)
+    /// added after the chosen ones where missing. Errors name the request
+    /// field that a proof cannot have.
+    pub fn with_proof_columns(mut self) -> Result<Self> {
+        if self.rows != RowMode::Events {
+            return Err(Error::invalid(
+                "rows",
+                "an export with proof has one row per event",
+            ));
+        }
+        if self.offset.is_some() {
+            return Err(Error::invalid(
+                "utc_offset",
+                "an export with proof writes times in UTC, as they were hashed",
+            ));
+        }
+        for column in [Column::Seq, Column::PrevHash, Column::Hash, Column::Event] {
+            if !self.columns.contains(&column) {
+                self.columns.push(column);
+            }
+        }
+        Ok(self)
+    }
+
+    /// The proof record: the proof line in the `event` column, every other
+    /// field empty (see `export_proof_csv`).
+    pub fn write_proof(&self, w: &mut csv::Writer<Vec<u8>>, proof_line: &str) -> Result<()> {
+        for &column in &self.columns {
+            let cell = if column == Column::Event {
+                proof_line
+            } else {
+                ""
+            };
+            w.write_field(cell.as_bytes()).map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)
     }
 
     /// The columns' names, in order.
@@ -330,6 +378,7 @@ impl Layout {
             Column::Metadata => e.metadata().unwrap_or(Cow::Borrowed("")),
             Column::PrevHash => text(Text::PrevHash),
             Column::Hash => text(Text::Hash),
+            Column::Event => e.event_json().unwrap_or(Cow::Borrowed("")),
         }
     }
 
@@ -367,6 +416,22 @@ fn changed<C: CellSource>(e: &C, change: Option<usize>, new: bool) -> Cow<'_, st
                 }
             }
             Cow::Owned(out)
+        }
+    }
+}
+
+/// A verifier of CSV exports re-renders every presentation column from the
+/// event exactly as an export with proof writes it (rows of events, UTC,
+/// neutralised), so that an edited cell beside an intact `event` is caught.
+impl crate::export_proof_csv::Columns for Layout {
+    fn knows(&self, column: &str) -> bool {
+        COLUMNS.iter().any(|(name, _)| *name == column)
+    }
+
+    fn render(&self, column: &str, event: &crate::model::Event) -> String {
+        match COLUMNS.iter().find(|(name, _)| *name == column) {
+            Some((_, c)) => neutralise(&self.cell(*c, event, None)).into_owned(),
+            None => String::new(),
         }
     }
 }

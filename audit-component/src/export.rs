@@ -56,6 +56,9 @@ pub struct ExportRequest {
     pub byte_order_mark: bool,
     /// CSV: times at this offset.
     pub utc_offset: Option<String>,
+    /// A signed checkpoint document (`integrity.seal-checkpoint`): export
+    /// the whole log through it, oldest first, and end with its proof.
+    pub proof: Option<String>,
 }
 
 /// How far an export has come (the WIT `export-progress`).
@@ -88,6 +91,74 @@ pub struct Exporter {
     preamble: Vec<u8>,
     progress: Progress,
     failed: bool,
+    /// The checkpoint whose proof ends the export, when asked for.
+    proof: Option<PendingProof>,
+}
+
+/// The proof an export ends with: the checkpoint, and the first seq the
+/// export wrote (a proof covers first seq through the checkpoint).
+struct PendingProof {
+    document: String,
+    first_seq: Option<u64>,
+}
+
+/// Checks a request for an export with proof and returns the checkpoint's
+/// seq, after which the export stops. A proof covers a contiguous stretch
+/// of the chain, so the export is the whole log, oldest first, through the
+/// checkpoint; the checkpoint must be of this tenant's log as stored.
+fn proof_through(
+    store: &mut impl Store,
+    request: &ExportRequest,
+    filter: &Compiled,
+    document: &str,
+) -> Result<u64> {
+    if filter.selective() || filter.store_bounds() != (None, None) {
+        return Err(Error::invalid(
+            "proof",
+            "a proof covers the whole log through its checkpoint: export without filters",
+        ));
+    }
+    if request.order != Order::OldestFirst {
+        return Err(Error::invalid(
+            "order",
+            "an export with proof runs oldest first, along the chain",
+        ));
+    }
+    let checkpoint = crate::checkpoint::parse_document(document).map_err(|e| e.within("proof"))?;
+    let c = &checkpoint.checkpoint;
+    if c.tenant != request.filter.tenant {
+        return Err(Error::invalid(
+            "proof",
+            format!(
+                "the checkpoint is of tenant {}, not of this export's",
+                crate::error::quoted(&c.tenant)
+            ),
+        ));
+    }
+    let scan = crate::store::ScanRequest {
+        tenant: c.tenant.clone(),
+        after_seq: Some(c.seq.saturating_sub(1)),
+        limit: 1,
+        ..Default::default()
+    };
+    let stored = store.scan(&scan).map_err(store_error)?;
+    match stored.first() {
+        Some(row) if row.seq == c.seq && row.hash == c.hash => Ok(c.seq),
+        Some(row) if row.seq == c.seq => Err(Error::invalid(
+            "proof",
+            format!(
+                "the checkpoint's event {} has another hash in this log",
+                c.seq
+            ),
+        )),
+        _ => Err(Error::invalid(
+            "proof",
+            format!(
+                "this log has no event {} to prove (purged, or another log)",
+                c.seq
+            ),
+        )),
+    }
 }
 
 /// Checks the request and the viewer's access, records the export, and
@@ -120,6 +191,14 @@ pub fn start(
             None
         }
     };
+    let through = match &request.proof {
+        Some(document) => Some(proof_through(store, request, &filter, document)?),
+        None => None,
+    };
+    let layout = match (layout, through) {
+        (Some(l), Some(_)) => Some(l.with_proof_columns()?),
+        (l, _) => l,
+    };
     let tenant = request.filter.tenant.clone();
     let mut details = Map::new();
     details.insert("filter".into(), filter_json(&request.filter));
@@ -145,13 +224,20 @@ pub fn start(
             }),
         );
     }
+    if let Some(seq) = through {
+        details.insert("proof_through_seq".into(), json!(seq));
+    }
     let read = access::prepare_read(store, &tenant, &request.viewer, Read::Export, details)?;
     read.authorize(store, clock)?;
-    // The snapshot: what is stored now. The export's own event comes after.
-    let head = store
-        .head(&tenant)
-        .map_err(store_error)?
-        .map_or(0, |h| h.seq);
+    // The snapshot: what is stored now (or through the checkpoint of a
+    // proof). The export's own event comes after.
+    let head = match through {
+        Some(seq) => seq,
+        None => store
+            .head(&tenant)
+            .map_err(store_error)?
+            .map_or(0, |h| h.seq),
+    };
     read.record(store, clock, Map::new())?;
 
     let descending = request.order == Order::NewestFirst;
@@ -190,6 +276,10 @@ pub fn start(
             ..Progress::default()
         },
         failed: false,
+        proof: request.proof.clone().map(|document| PendingProof {
+            document,
+            first_seq: None,
+        }),
     })
 }
 
@@ -256,9 +346,13 @@ impl Exporter {
                 // stored JSON borrowed, without decoding an `Event`.
                 if let (Some(layout), Some(w)) = (&self.layout, &mut csv)
                     && !self.filter.selective()
+                    && !layout.needs_event()
                 {
                     let view = view(&self.tenant, &row)?;
                     if self.filter.in_time_range(view.seq, &view.occurred_at)? {
+                        if let Some(p) = &mut self.proof {
+                            p.first_seq.get_or_insert(view.seq);
+                        }
                         self.progress.events += 1;
                         self.progress.rows += layout.write_event(w, &view)?;
                     }
@@ -267,6 +361,9 @@ impl Exporter {
                 let Some(event) = matching(&self.filter, &self.tenant, row)? else {
                     continue;
                 };
+                if let Some(p) = &mut self.proof {
+                    p.first_seq.get_or_insert(event.seq);
+                }
                 self.progress.events += 1;
                 match (&self.layout, &mut csv) {
                     (Some(layout), Some(w)) => {
@@ -285,6 +382,22 @@ impl Exporter {
                 written = w.get_ref().len();
             }
             self.progress.covered = self.covered();
+        }
+        if exhausted && let Some(proof) = &self.proof {
+            let first = proof.first_seq.ok_or_else(|| {
+                Error::invalid(
+                    "proof",
+                    "the log has no events through the checkpoint to prove",
+                )
+            })?;
+            let line = crate::export_proof::proof_line(&proof.document, first)?;
+            match (&self.layout, &mut csv) {
+                (Some(layout), Some(w)) => layout.write_proof(w, &line)?,
+                _ => {
+                    chunk.extend_from_slice(line.as_bytes());
+                    chunk.push(b'\n');
+                }
+            }
         }
         if let Some(w) = csv {
             let body = w
@@ -386,6 +499,7 @@ mod tests {
             rows: RowMode::Events,
             byte_order_mark: false,
             utc_offset: None,
+            proof: None,
         }
     }
 
@@ -544,8 +658,11 @@ mod tests {
             .unwrap();
         assert!(rows.iter().any(|r| r.body.contains("\"correlation_id\"")));
         assert!(rows.iter().any(|r| r.body.contains("\"label\"")));
+        // Every column but `event`, which the exporter only writes from a
+        // decoded event (the borrowed view has no canonical line).
         let all: Vec<String> = crate::csv_export::COLUMNS
             .iter()
+            .filter(|(n, _)| *n != "event")
             .map(|(n, _)| n.to_string())
             .collect();
         for (mode, offset) in [(RowMode::Events, None), (RowMode::Changes, Some("-05:30"))] {

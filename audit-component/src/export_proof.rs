@@ -116,7 +116,13 @@ impl ExportChecker {
             pending: Vec::new(),
             line: 0,
             proof: None,
-            csv: CsvRecords::new(),
+            // Every presentation column is re-rendered by the CSV export's
+            // own writer and compared, so no cell can be edited unnoticed.
+            csv: CsvRecords::with_columns(Box::new(crate::csv_export::Layout::new(
+                &[],
+                crate::csv_export::RowMode::Events,
+                None,
+            )?)),
         })
     }
 

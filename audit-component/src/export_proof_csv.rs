@@ -16,10 +16,9 @@
 //! Every other column is what people read in a spreadsheet, so it must be
 //! checked too: an edited `actor` cell beside an intact `event` cell is
 //! still a forgery. A verifier re-renders each such cell from the event with
-//! [`Columns`] and compares. Until the CSV export's writer is connected here
-//! (its renderer implementing [`Columns`]), only the proof columns are
-//! known, and an export with any other column is refused rather than half
-//! verified.
+//! [`Columns`] and compares: `csv_export::Layout` implements it, so every
+//! column the CSV export can write is covered; a column it cannot write is
+//! refused rather than half verified.
 
 use crate::error::{Error, Result};
 use crate::export_proof::{CsvColumns, MAX_LINE_BYTES};
@@ -109,6 +108,13 @@ impl CsvRecords {
     ) -> Result<()> {
         if input.is_empty() {
             return Ok(()); // an empty slice would mean the end to csv-core
+        }
+        // A byte-order mark (written for spreadsheet programs) is not part
+        // of the first column's name.
+        if self.record == 0 && self.layout.is_none() && self.out_len == 0 {
+            input = input
+                .strip_prefix(b"\xef\xbb\xbf".as_slice())
+                .unwrap_or(input);
         }
         while !input.is_empty() {
             let n = self.step(input, &mut sink)?;

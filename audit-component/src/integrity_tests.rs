@@ -325,13 +325,22 @@ fn a_csv_export_verifies_its_proof_columns_and_its_other_columns() {
         [(FindingKind::Modified, 3)]
     );
 
-    // A column the proof cannot vouch for is refused until its renderer is
-    // connected; then an edited cell is found.
+    // Every column the CSV export can write is re-rendered by its own writer
+    // (the default); a column it cannot write is refused, since nothing
+    // could vouch for its cells.
     let with_actor = csv_export(&mut s, &cp, true);
-    let e = check_csv(&csv_text(&with_actor), None).unwrap_err();
+    let r = check_csv(&csv_text(&with_actor), None).unwrap();
+    assert!(r.intact(), "{:?}", r.findings);
+    let mut edited_default = with_actor.clone();
+    edited_default[4][1] = "Eve".into();
+    let r = check_csv(&csv_text(&edited_default), None).unwrap();
+    assert_eq!(kinds(&r), [(FindingKind::Modified, 4)]);
+    let mut unknown = with_actor.clone();
+    unknown[0][1] = "notes".into();
+    let e = check_csv(&csv_text(&unknown), None).unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("header: column \"actor\" is not covered by the proof"),
+            .starts_with("header: column \"notes\" is not covered by the proof"),
         "{e}"
     );
     let r = check_csv(&csv_text(&with_actor), Some(Box::new(ActorColumn))).unwrap();

@@ -290,6 +290,7 @@ fn export_request(range: Option<(&str, &str)>) -> ExportRequest {
         rows: ExportRows::Events,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     }
 }
 
@@ -326,6 +327,7 @@ fn native_export(store: &mut NativeStore, path: &Path) -> f64 {
         rows: audit_component::csv_export::RowMode::Events,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     };
     let started = Instant::now();
     let mut file =

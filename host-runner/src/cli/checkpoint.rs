@@ -46,11 +46,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         );
         return Ok(verify::status(&report));
     };
-    let through = report
-        .last_seq
-        .context("an intact, non-empty log has a last seq")?;
     if let Some(path) = &args.export {
-        export(&mut session, &args.tenant, through, &document, path)
+        export(&mut session, &args.tenant, &document, path)
             .with_context(|| format!("--export {}", path.display()))?;
     }
     match &args.output {
@@ -61,19 +58,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the events through `through` and the proof line.
-fn export(
-    session: &mut Session,
-    tenant: &str,
-    through: u64,
-    checkpoint: &str,
-    path: &Path,
-) -> Result<()> {
+/// Writes the tenant's events through the checkpoint and its proof line:
+/// the JSON Lines export with proof.
+fn export(session: &mut Session, tenant: &str, checkpoint: &str, path: &Path) -> Result<()> {
     let file = std::fs::File::create(path).context("creating")?;
     let mut out = std::io::BufWriter::new(file);
-    // The tenant's whole log through the checkpoint, as the JSON Lines
-    // export writes it (the export is itself recorded as a read, after the
-    // checkpoint's head, so it is not part of the proof).
     let request = ExportRequest {
         filter: Filter {
             tenant: tenant.to_string(),
@@ -97,30 +86,16 @@ fn export(
         rows: ExportRows::Events,
         byte_order_mark: false,
         utc_offset: None,
+        proof: Some(checkpoint.to_string()),
     };
     let mut export = session.export(&request)?;
-    let mut first = None;
-    let mut pending: Vec<u8> = Vec::new();
-    'chunks: while let Some(chunk) = export.next_chunk()? {
-        pending.extend_from_slice(&chunk);
-        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = pending.drain(..=end).collect();
-            let seq = serde_json::from_slice::<serde_json::Value>(&line)
-                .ok()
-                .and_then(|v| v["seq"].as_u64())
-                .context("the export wrote a line without a seq")?;
-            if seq > through {
-                break 'chunks;
-            }
-            first.get_or_insert(seq);
-            out.write_all(&line).context("writing")?;
-        }
+    while let Some(chunk) = export.next_chunk()? {
+        out.write_all(&chunk).context("writing")?;
+    }
+    if !export.is_complete() {
+        bail!("the export stopped before its end");
     }
     drop(export);
-    let Some(first) = first else {
-        bail!("the log has no events through seq {through}");
-    };
-    writeln!(out, "{}", session.export_proof(checkpoint, first)?).context("writing")?;
     out.flush().context("writing")?;
     out.get_ref().sync_all().context("writing")?;
     Ok(())

@@ -45,6 +45,13 @@ pub struct Args {
     /// CSV: write times at this UTC offset (+02:00, -05:30) instead of UTC.
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     utc_offset: Option<String>,
+
+    /// Make the export verifiable: the whole log through this signed
+    /// checkpoint (from `audit-host checkpoint`), oldest first, ending with
+    /// its proof; CSV gains the seq, prev_hash, hash and event columns.
+    /// Check it offline with `audit-host verify --export FILE --public-key KEY`.
+    #[arg(long, value_name = "CHECKPOINT")]
+    proof: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -80,6 +87,13 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
         },
         byte_order_mark: args.bom,
         utc_offset: args.utc_offset.clone(),
+        proof: match &args.proof {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("--proof {}: reading", path.display()))?,
+            ),
+            None => None,
+        },
     };
     // Where the bytes go: a temporary file beside the target, or stdout.
     let mut file = match &args.output {

@@ -107,6 +107,7 @@ pub fn everything(
         rows: ExportRows::Changes,
         byte_order_mark: false,
         utc_offset: None,
+        proof: None,
     };
     let mut export = session.export(&excerpt)?;
     while let Some(chunk) = export.next_chunk()? {
@@ -127,6 +128,7 @@ pub fn everything(
         rows: ExportRows::Events,
         byte_order_mark: true,
         utc_offset: None,
+        proof: None,
     };
     let mut bytes = Vec::new();
     let mut export = session.export(&whole)?;
