@@ -16,7 +16,7 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || fail "the Python host needs Python 3.11 or newer; python3 is $(python3 --version 2>&1)"
 command -v node >/dev/null || fail "node is not installed: the Node host needs Node.js 20 or newer (and npm)"
 command -v npm >/dev/null || fail "npm is not installed: the Node host needs it to install its packages"
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20)' \
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' \
   || fail "the Node host needs Node.js 20 or newer; node is $(node --version)"
 
 echo "setting up examples/python (virtual environment, wasmtime from PyPI)"
