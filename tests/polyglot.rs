@@ -272,6 +272,7 @@ fn rust_host(db: &Path) -> Output {
             rows: ExportRows::Changes,
             byte_order_mark: false,
             utc_offset: None,
+            proof: None,
         })
         .expect("export");
     let mut csv = Vec::new();
