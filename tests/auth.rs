@@ -78,9 +78,10 @@ fn the_threshold_fires_once_per_window_and_not_before() {
         .map(|(i, g)| unknown(g, ip, at(i as i64 * 3, 0)))
         .collect();
     assert_eq!(fired(&mut s, attempts), [false, false, false, false, true]);
-    // More in the same window: none.
+    // More from that address in the same window, each a different name (so
+    // no identifier reaches the threshold by itself): none.
     let attempts = (0..5)
-        .map(|i| unknown("guest", ip, at(13, i * 10)))
+        .map(|i| unknown(&format!("guest{i}"), ip, at(13, i * 10)))
         .collect();
     assert_eq!(fired(&mut s, attempts), [false; 5]);
     // The alert (minute 12) leaves the window after minute 27: the next

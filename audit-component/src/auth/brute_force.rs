@@ -8,8 +8,11 @@
 //! (`user` and its id; `identifier` and its fingerprint for identifiers that
 //! match no account) or an address (`ip_address`). A key that reaches the
 //! threshold raises an alert unless an alert naming it (as a target)
-//! already occurred in the same window: so at most one alert per key in
-//! any window's length, and none before the threshold.
+//! occurred less than a window's length before or after the failure: so at
+//! most one alert per key in any window's length, and none before the
+//! threshold. Looking after the failure too matters because events may
+//! arrive out of order (a host replaying or back-filling a morning): an
+//! alert already recorded for a later minute covers this one.
 
 use crate::auth::BruteForceSettings;
 use crate::catalog::auth::{BRUTE_FORCE, CATEGORY, LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT};
@@ -65,9 +68,16 @@ pub fn check(
         n
     };
     let finder = memmem::Finder::new(needle.as_bytes());
+    let at_us = time::micros(at);
     let bounds = (
         Some(time::micros(start)),
-        Some(time::micros(at).saturating_add(1)),
+        Some(
+            time::micros(
+                at.checked_add_signed(window)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            )
+            .saturating_add(1),
+        ),
     );
     let mut scan = Scanner::new(tenant, false, None, bounds, MAX_BATCH_ROWS);
     let same = |a: &Option<Target>, t: &Target| {
@@ -78,11 +88,13 @@ pub fn check(
             if finder.find(row.body.as_bytes()).is_none() {
                 continue;
             }
+            let counted = row.occurred_at_us <= at_us;
             let event = decode(tenant, row)?;
             if event.action == BRUTE_FORCE {
                 account_alerted |= event.targets.iter().any(|t| same(&keys.account, t));
                 ip_alerted |= event.targets.iter().any(|t| same(&ip_target, t));
-            } else if (event.action == LOGIN_FAILED || event.action == LOGIN_FAILED_VALID_ACCOUNT)
+            } else if counted
+                && (event.action == LOGIN_FAILED || event.action == LOGIN_FAILED_VALID_ACCOUNT)
                 && event.outcome == Outcome::Failure
             {
                 if event.targets.iter().any(|t| same(&keys.account, t)) {

@@ -128,6 +128,36 @@ fn the_threshold_fires_once_per_window_and_not_before() {
 }
 
 #[test]
+fn an_alert_recorded_for_a_later_minute_covers_back_filled_failures() {
+    let mut s = Keyed::default();
+    let fired = alerts(
+        &mut s,
+        (30..35)
+            .map(|i| failure(SECRET, "203.0.113.5", at(i, 0)))
+            .collect(),
+    );
+    assert_eq!(fired, [false, false, false, false, true]);
+    // The same key's failures of an earlier quarter of an hour, recorded
+    // afterwards: they reach the threshold at minute 20, less than a window
+    // before the alert of minute 34, which stands for them.
+    let fired = alerts(
+        &mut s,
+        (16..21)
+            .map(|i| failure(SECRET, "203.0.113.5", at(i, 0)))
+            .collect(),
+    );
+    assert_eq!(fired, [false; 5]);
+    // A window's length and more before that alert, they are their own.
+    let fired = alerts(
+        &mut s,
+        (0..5)
+            .map(|i| failure(SECRET, "203.0.113.5", at(i, 0)))
+            .collect(),
+    );
+    assert_eq!(fired, [false, false, false, false, true]);
+}
+
+#[test]
 fn failures_spread_beyond_the_window_never_fire() {
     let mut s = Keyed::default();
     let fired = alerts(
