@@ -92,6 +92,7 @@ const CONTACT_CENTER: Expected = &[
     ("session.revoked", "Session Revoked", "deactivated", 1),
     ("user.two_factor_reset", "2FA Reset", "updated", 1),
     ("user.password_changed", "Password Changed", "updated", 1),
+    ("user.role_changed", "User Role Changed", "updated", 1),
     (
         "campaign.updated",
         "Campaign Configuration Changed",

@@ -70,6 +70,12 @@ pub static SCENARIO: Scenario = Scenario {
             ),
         ),
         (
+            20,
+            Step::Act(
+                r#"{"action":"user.role_changed","actor":{"id":"u_100","name":"Sam Supervisor","kind":"user"},"targets":[{"kind":"user","id":"u_205","name":"lee"},{"kind":"role","id":"r_team_lead","name":"Team Lead"}],"outcome":"success","context":{"ip":"198.51.100.40","session_id":"cc-s-1"},"before":{"role":"agent","teams":["Inbound East"]},"after":{"role":"team_lead","teams":["Inbound East","Outbound Renewals"]}}"#,
+            ),
+        ),
+        (
             25,
             Step::Act(
                 r#"{"action":"campaign.updated","actor":{"id":"u_100","name":"Sam Supervisor","kind":"user"},"targets":[{"kind":"campaign","id":"c_12","name":"Spring Renewals"}],"outcome":"success","context":{"ip":"198.51.100.40","session_id":"cc-s-1"},"before":{"name":"Spring Renewals","dialing":{"mode":"predictive","pacing":{"ratio":1.5,"max_abandon_rate":3},"hours":{"start":"09:00","end":"18:00"}},"lists":[{"id":"l_1","priority":1},{"id":"l_2","priority":2}]},"after":{"name":"Spring Renewals","dialing":{"mode":"predictive","pacing":{"ratio":2.2,"max_abandon_rate":3},"hours":{"start":"08:30","end":"18:00"}},"lists":[{"id":"l_2","priority":1},{"id":"l_1","priority":2},{"id":"l_7","priority":3}]}}"#,
