@@ -19,3 +19,7 @@ echo "testing examples/node"
 (cd examples/node && npm test --silent)
 
 cargo test --workspace --release --locked
+
+# The fuzz targets are their own workspace (libFuzzer needs nightly to run
+# them); compiling them keeps them in step with the component's API.
+cargo check --manifest-path fuzz/Cargo.toml --locked --bins

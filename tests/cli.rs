@@ -3,56 +3,6 @@
 use crate::harness::*;
 
 #[test]
-fn demo_runs_the_quality_management_scenario() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = run_ok(audit_host(dir.path()).arg("demo"));
-    for action in [
-        "user.login_failed",
-        "user.login_succeeded",
-        "user.updated",
-        "user.team_assigned",
-        "user.role_changed",
-        "export.users",
-    ] {
-        assert!(out.contains(action), "the demo shows {action}:\n{out}");
-    }
-    assert!(out.contains("failure: wrong_password"));
-    assert!(
-        out.contains("/last_name") && out.contains("\"Smith\"") && out.contains("\"Smyth\""),
-        "the detail shows what changed"
-    );
-    assert!(
-        out.contains("\"'=SUM(B2:B9)\""),
-        "the CSV part neutralises the formula:\n{out}"
-    );
-    // on the embedded default store, in the current directory; every read
-    // the demo made (two pages, one event, one export) is in the log too
-    let actions = |rows: Vec<(u64, String, String, String)>| -> Vec<String> {
-        rows.iter()
-            .map(|r| {
-                serde_json::from_str::<serde_json::Value>(&r.3).unwrap()["action"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    };
-    let rows = actions(raw_rows(&dir.path().join("audit.db"), "demo-qa"));
-    assert_eq!(
-        rows.iter().filter(|a| !a.starts_with("audit_log.")).count(),
-        6
-    );
-    assert_eq!(rows.iter().filter(|a| *a == "audit_log.viewed").count(), 3);
-    assert_eq!(
-        rows.iter().filter(|a| *a == "audit_log.exported").count(),
-        1
-    );
-    // a second run continues the same log
-    run_ok(audit_host(dir.path()).arg("demo"));
-    assert_eq!(raw_rows(&dir.path().join("audit.db"), "demo-qa").len(), 20);
-}
-
-#[test]
 fn append_prints_stored_events_as_json_lines() {
     let (dir, path) = temp_store();
     let input = r#"[{"action":"team.created","actor":{"id":"u_1","kind":"user"},"outcome":"success","after":{"name":"Blue"}},

@@ -39,5 +39,11 @@ mod search;
 mod export;
 // Who may read, and the event every read leaves.
 mod access;
+// The action catalog: each seed product's scenario, refusals, registrations.
+mod catalog;
+// The authentication log: brute force, hidden identifiers, sessions.
+mod auth;
+// Bulk operations: a parent and its children, linked, all or nothing.
+mod bulk;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.
 mod polyglot;

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_BATCH_EVENTS;
 use crate::model::{Event, EventInput};
 use crate::store::{Clock, Head, Row, Store, StoreError};
-use crate::validate::{Prepared, Preparer, prepare};
+use crate::validate::{Correlation, Prepared, Preparer, prepare};
 use crate::{canonical_ser, chain, time};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ const MAX_CONFLICT_RETRIES: usize = 32;
 /// faked through `append` (a purge anchor, above all).
 pub const RESERVED_PREFIX: &str = "audit_log.";
 
-fn refuse_reserved(input: &EventInput) -> Result<()> {
+pub(crate) fn refuse_reserved(input: &EventInput) -> Result<()> {
     if input.action.starts_with(RESERVED_PREFIX) {
         return Err(Error::invalid(
             "action",
@@ -36,7 +36,11 @@ pub fn append_one(
     input: EventInput,
 ) -> Result<Event> {
     refuse_reserved(&input)?;
-    append_own(store, clock, input)
+    let prepared = Preparer::new(store).prepare(input)?;
+    let mut events = commit(store, clock, vec![prepared])?;
+    events
+        .pop()
+        .ok_or_else(|| Error::Other("the store returned no event".into()))
 }
 
 /// Records one of the log's own events (any action, `audit_log.*` included).
@@ -84,7 +88,7 @@ pub fn append_batch(
 
 /// Chains prepared events and stores them; on a conflict (another writer
 /// appended first) reads the heads again and re-chains.
-fn commit(
+pub(crate) fn commit(
     store: &mut impl Store,
     clock: &mut impl Clock,
     prepared: Vec<Prepared>,
@@ -115,11 +119,13 @@ pub(crate) fn commit_with<S: Store>(
         }
         let mut events = Vec::with_capacity(prepared.len());
         let mut rows = Vec::with_capacity(prepared.len());
+        // The id of the last parent sealed: its children's correlation id.
+        let mut parent: Option<String> = None;
         for p in &prepared {
             let head = heads
                 .get_mut(p.tenant.as_str())
                 .expect("every tenant's head was read");
-            let (event, row) = seal(p, head, recorded_at)?;
+            let (event, row) = seal(p, head, recorded_at, &mut parent)?;
             *head = Head {
                 seq: row.seq,
                 hash: row.hash.clone(),
@@ -138,18 +144,39 @@ pub(crate) fn commit_with<S: Store>(
     )))
 }
 
-/// Gives a prepared event its seq, id, times and hashes, after `head`.
-fn seal(p: &Prepared, head: &Head, recorded_at: DateTime<Utc>) -> Result<(Event, Row)> {
+/// Gives a prepared event its seq, id, times, correlation id and hashes,
+/// after `head`; `parent` is the id of the last parent sealed in this call.
+fn seal(
+    p: &Prepared,
+    head: &Head,
+    recorded_at: DateTime<Utc>,
+    parent: &mut Option<String>,
+) -> Result<(Event, Row)> {
     let seq = head.seq + 1;
     let occurred_at = p.occurred_at.unwrap_or(recorded_at);
     let recorded_nanos = recorded_at.timestamp_nanos_opt().map_or(0, i128::from);
+    let id = chain::event_id(&p.tenant, seq, recorded_nanos);
+    let correlation_id = match p.correlation {
+        Correlation::None => None,
+        Correlation::Parent => {
+            *parent = Some(id.clone());
+            Some(id.clone())
+        }
+        Correlation::Child => Some(
+            parent
+                .clone()
+                .ok_or_else(|| Error::Other("a bulk child was sealed before its parent".into()))?,
+        ),
+    };
     let mut event = Event {
-        id: chain::event_id(&p.tenant, seq, recorded_nanos),
+        id,
         seq,
         tenant: p.tenant.clone(),
         action: p.action.clone(),
+        label: p.label.clone(),
         category: p.category.clone(),
         change_type: p.change_type.to_string(),
+        correlation_id,
         actor: p.actor.clone(),
         targets: p.targets.clone(),
         outcome: p.outcome,

@@ -13,7 +13,9 @@ mod generated {
     });
 }
 
-use crate::{access, append, codec, csv_export, export, filter, model, query, settings, store};
+use crate::{
+    access, append, bulk, codec, csv_export, export, filter, model, query, settings, store,
+};
 use generated::audit::log::{clock as wclock, keyring as wkeyring, store as wstore, types as wit};
 use generated::exports::audit::log::data_export as wexport;
 use generated::exports::audit::log::{
@@ -21,7 +23,9 @@ use generated::exports::audit::log::{
 };
 use std::cell::RefCell;
 
-// The `integrity` interface's glue.
+// The `integrity`, `catalog` and `auth` interfaces' glue.
+mod auth;
+mod catalog;
 mod integrity;
 
 struct Component;
@@ -40,15 +44,18 @@ impl wlog::Guest for Component {
             .map_err(error)
     }
 
+    fn append_bulk(
+        parent: wit::EventInput,
+        children: Vec<wit::EventInput>,
+    ) -> Result<Vec<wit::Event>, wit::Error> {
+        let children = children.into_iter().map(input).collect();
+        bulk::append_bulk(&mut HostStore, &mut HostClock, input(parent), children)
+            .map(|events| events.into_iter().map(event_out).collect())
+            .map_err(error)
+    }
+
     fn query(request: wit::PageRequest) -> Result<wit::Page, wit::Error> {
-        let request = query::PageRequest {
-            filter: filter_in(request.filter),
-            order: order_in(request.order),
-            limit: request.limit,
-            cursor: request.cursor,
-            viewer: viewer_in(request.viewer),
-            count: request.count,
-        };
+        let request = page_request_in(request);
         let page = query::query(&mut HostStore, &mut HostClock, &request).map_err(error)?;
         Ok(wit::Page {
             events: page.events.into_iter().map(event_out).collect(),
@@ -368,6 +375,17 @@ fn filter_in(f: wit::Filter) -> filter::Filter {
     }
 }
 
+fn page_request_in(r: wit::PageRequest) -> query::PageRequest {
+    query::PageRequest {
+        filter: filter_in(r.filter),
+        order: order_in(r.order),
+        limit: r.limit,
+        cursor: r.cursor,
+        viewer: viewer_in(r.viewer),
+        count: r.count,
+    }
+}
+
 fn order_in(o: wit::Order) -> query::Order {
     match o {
         wit::Order::NewestFirst => query::Order::NewestFirst,
@@ -551,8 +569,10 @@ fn event_out(e: model::Event) -> wit::Event {
         seq: e.seq,
         tenant: e.tenant,
         action: e.action,
+        label: e.label,
         category: e.category,
         change_type: e.change_type,
+        correlation_id: e.correlation_id,
         actor: actor_out(e.actor),
         targets: e.targets.into_iter().map(target_out).collect(),
         outcome: outcome_out(e.outcome, e.failure_reason),
@@ -573,8 +593,10 @@ fn event_in(e: wit::Event) -> crate::Result<model::Event> {
         seq: e.seq,
         tenant: e.tenant,
         action: e.action,
+        label: e.label,
         category: e.category,
         change_type: e.change_type,
+        correlation_id: e.correlation_id,
         actor: actor_in(e.actor),
         targets: e.targets.into_iter().map(target_in).collect(),
         outcome,

@@ -23,6 +23,10 @@ pub enum Text {
     ActorEmail,
     /// `action`.
     Action,
+    /// `label` (the action's, from the catalog).
+    Label,
+    /// `correlation_id`.
+    CorrelationId,
     /// `category`.
     Category,
     /// `change_type`.
@@ -101,6 +105,8 @@ impl CellSource for Event {
             Text::ActorName => return self.actor.name.as_deref(),
             Text::ActorEmail => return self.actor.email.as_deref(),
             Text::Action => &self.action,
+            Text::Label => return self.label.as_deref(),
+            Text::CorrelationId => return self.correlation_id.as_deref(),
             Text::Category => &self.category,
             Text::ChangeType => &self.change_type,
             Text::FailureReason => return self.failure_reason.as_deref(),
@@ -169,6 +175,8 @@ impl CellSource for EventView<'_> {
             Text::ActorName => return self.actor.name.as_deref(),
             Text::ActorEmail => return self.actor.email.as_deref(),
             Text::Action => &self.action,
+            Text::Label => return self.label.as_deref(),
+            Text::CorrelationId => return self.correlation_id.as_deref(),
             Text::Category => &self.category,
             Text::ChangeType => &self.change_type,
             Text::FailureReason => return self.failure_reason.as_deref(),

@@ -43,8 +43,13 @@ pub enum Column {
     ActorEmail,
     /// The actor's kind.
     ActorKind,
-    /// The action.
+    /// The action, with its label where the catalog has one:
+    /// `user.login_failed (Login Fail)`.
     Action,
+    /// The action's label alone.
+    ActionLabel,
+    /// The correlation id of a bulk operation's events.
+    CorrelationId,
     /// The category.
     Category,
     /// The change type.
@@ -100,6 +105,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("actor_email", Column::ActorEmail),
     ("actor_kind", Column::ActorKind),
     ("action", Column::Action),
+    ("action_label", Column::ActionLabel),
     ("category", Column::Category),
     ("change_type", Column::ChangeType),
     ("target", Column::Target),
@@ -116,6 +122,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("session_id", Column::SessionId),
     ("request_id", Column::RequestId),
     ("metadata", Column::Metadata),
+    ("correlation_id", Column::CorrelationId),
     ("prev_hash", Column::PrevHash),
     ("hash", Column::Hash),
     ("event", Column::Event),
@@ -335,7 +342,14 @@ impl Layout {
             Column::ActorName => text(Text::ActorName),
             Column::ActorEmail => text(Text::ActorEmail),
             Column::ActorKind => Cow::Borrowed(e.actor_kind().as_str()),
-            Column::Action => text(Text::Action),
+            Column::Action => match e.text(Text::Label) {
+                Some(label) => {
+                    Cow::Owned(format!("{} ({label})", e.text(Text::Action).unwrap_or("")))
+                }
+                None => text(Text::Action),
+            },
+            Column::ActionLabel => text(Text::Label),
+            Column::CorrelationId => text(Text::CorrelationId),
             Column::Category => text(Text::Category),
             Column::ChangeType => text(Text::ChangeType),
             Column::Target => {

@@ -100,9 +100,15 @@ pub struct EventView<'a> {
     /// Action.
     #[serde(borrow)]
     pub action: Cow<'a, str>,
+    /// The action's label.
+    #[serde(borrow, default, deserialize_with = "opt_cow")]
+    pub label: Option<Cow<'a, str>>,
     /// Category.
     #[serde(borrow)]
     pub category: Cow<'a, str>,
+    /// The correlation id of a bulk operation's events.
+    #[serde(borrow, default, deserialize_with = "opt_cow")]
+    pub correlation_id: Option<Cow<'a, str>>,
     /// Change type.
     #[serde(borrow)]
     pub change_type: Cow<'a, str>,

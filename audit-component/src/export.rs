@@ -600,7 +600,7 @@ mod tests {
     fn the_borrowed_path_writes_the_same_cells_as_the_decoded_one() {
         let mut s = MemoryStore::default();
         let names = ["Ana \"A\" \\ \n\u{1b}", "Zoë ñ 漢", "=1", ""];
-        let inputs = (0..24)
+        let inputs: Vec<EventInput> = (0..24)
             .map(|i| EventInput {
                 tenant: "acme".into(),
                 action: ["user.updated", "team.created", "user.login_failed"][i % 3].into(),
@@ -645,7 +645,10 @@ mod tests {
                 metadata: (i % 2 == 0).then(|| r#"{"z":1,"a":"\u00e9\n"}"#.to_string()),
             })
             .collect();
+        let (parent, children) = (inputs[0].clone(), inputs[1..4].to_vec());
         append_batch(&mut s, &mut Fixed, inputs).unwrap();
+        // A bulk operation: labels and correlation ids in both paths.
+        crate::bulk::append_bulk(&mut s, &mut Fixed, parent, children).unwrap();
         let rows = s
             .scan(&crate::store::ScanRequest {
                 tenant: "acme".into(),
@@ -653,6 +656,8 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
+        assert!(rows.iter().any(|r| r.body.contains("\"correlation_id\"")));
+        assert!(rows.iter().any(|r| r.body.contains("\"label\"")));
         // Every column but `event`, which the exporter only writes from a
         // decoded event (the borrowed view has no canonical line).
         let all: Vec<String> = crate::csv_export::COLUMNS
@@ -675,5 +680,26 @@ mod tests {
                 assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn the_action_cell_carries_the_catalogs_label() {
+        let mut s = log(1, "x");
+        let mut failed = crate::codec::parse_inputs(
+            r#"{"tenant":"acme","action":"user.login_failed","actor":{"id":"u_7","kind":"user"},"outcome":"failure"}"#,
+            None,
+        )
+        .unwrap();
+        append_batch(&mut s, &mut Fixed, failed.split_off(0)).unwrap();
+        let mut r = request(Format::Csv);
+        r.columns = vec!["action".into(), "action_label".into()];
+        let (out, _, _) = run(&mut s, &r);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "\"user.updated\",\"\"\r\n\"user.login_failed (Login Failed)\",\"Login Failed\""
+            ),
+            "{text}"
+        );
     }
 }

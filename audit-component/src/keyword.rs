@@ -75,7 +75,9 @@ impl Keyword {
         let opt = |s: &Option<String>| s.as_deref().is_some_and(has);
         has(&e.id)
             || has(&e.action)
+            || opt(&e.label)
             || has(&e.category)
+            || opt(&e.correlation_id)
             || has(&e.change_type)
             || has(&e.actor.id)
             || opt(&e.actor.name)

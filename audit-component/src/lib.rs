@@ -4,7 +4,8 @@
 //! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
 //! classification ([`classify`]), redaction ([`redact`], [`rules`]), the
 //! nested diff and change list ([`diff`], [`capture`]), canonical JSON
-//! and the hash chain ([`canonical`], [`chain`]), appending ([`append`]),
+//! and the hash chain ([`canonical`], [`chain`]), appending ([`append`],
+//! [`bulk`]), the authentication log ([`auth`]),
 //! reading ([`query`] over [`filter`], [`keyword`], [`cursor`] and [`scan`]),
 //! who may read ([`access`]), exports ([`export`], [`csv_export`], [`csv_cells`], [`event_view`], [`neutralise`]), per-tenant
 //! settings ([`settings`]) and JSON in and out ([`codec`]). The engine talks to
@@ -18,9 +19,12 @@
 
 pub mod access;
 pub mod append;
+pub mod auth;
+pub mod bulk;
 pub mod canonical;
 pub mod canonical_ser;
 pub mod capture;
+pub mod catalog;
 pub mod chain;
 pub mod checkpoint;
 pub mod classify;

@@ -214,10 +214,16 @@ pub struct Event {
     pub tenant: String,
     /// Action.
     pub action: String,
+    /// The action's label, where the tenant's catalog has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Category of the action.
     pub category: String,
     /// Kind of change.
     pub change_type: String,
+    /// The id shared by the events of one bulk operation (its parent's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
     /// Who.
     pub actor: Actor,
     /// What.

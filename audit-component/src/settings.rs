@@ -27,6 +27,11 @@ pub struct TenantSettings {
     pub diff: crate::rules::DiffSettings,
     /// Who may read the log: `access.enabled`, `access.roles`.
     pub access: crate::access::AccessSettings,
+    /// The tenant's profile and registered actions ([`crate::catalog`]).
+    pub catalog: crate::catalog::CatalogSettings,
+    /// The authentication log: the brute-force threshold and window, how
+    /// far back a logout looks for its login ([`crate::auth`]).
+    pub auth: crate::auth::AuthSettings,
 }
 
 /// Parses a settings document; errors name the member (`settings.x`).
@@ -56,6 +61,8 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
     crate::rules::check(&settings)?;
     crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
     settings.access.check().map_err(|e| e.within("settings"))?;
+    settings.catalog.check().map_err(|e| e.within("settings"))?;
+    settings.auth.check().map_err(|e| e.within("settings"))?;
     Ok(settings)
 }
 
@@ -92,9 +99,24 @@ pub fn put(
 ) -> Result<Event> {
     let new = parse(text)?;
     let old = load(store, tenant)?;
+    apply(store, clock, tenant, &old, &new, actor, None)
+}
+
+/// Stores `new` in place of `old` (both already checked) and records the
+/// change by `actor`, with `metadata` (a JSON object) when given: what
+/// [`put`] and the catalog's registrations share.
+pub(crate) fn apply(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    tenant: &str,
+    old: &TenantSettings,
+    new: &TenantSettings,
+    actor: Actor,
+    metadata: Option<serde_json::Value>,
+) -> Result<Event> {
     crate::retention::check_change(&old.retention, &new.retention)
         .map_err(|e| e.within("settings"))?;
-    let (old_json, new_json) = (to_json(&old)?, to_json(&new)?);
+    let (old_json, new_json) = (to_json(old)?, to_json(new)?);
     let input = EventInput {
         tenant: tenant.to_string(),
         action: "audit_log.settings_updated".into(),
@@ -110,7 +132,7 @@ pub fn put(
         occurred_at: None,
         before: Some(old_json),
         after: Some(new_json.clone()),
-        metadata: None,
+        metadata: metadata.map(|m| canonical::to_string(&m)),
     };
     let event = append_own(store, clock, input)?;
     store.put_settings(tenant, &new_json).map_err(store_error)?;

@@ -1,15 +1,17 @@
 //! Validation and normalisation of one event input, before anything is
-//! stored: sizes first (cheap), then formats, then the state documents are
-//! parsed and diffed.
+//! stored: sizes first (cheap), then formats, then the action is classified
+//! by the tenant's catalog ([`crate::catalog`]: refused when its profile
+//! does not know it), then the state documents are parsed and diffed.
 
 use crate::append::store_error;
+use crate::catalog::{Catalog, Writer};
 use crate::error::{Error, Result};
 use crate::limits::*;
 use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
 use crate::rules::{self, Rules};
 use crate::settings::{self, TenantSettings};
 use crate::store::Store;
-use crate::{capture, classify, ip, time};
+use crate::{capture, ip, time};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -42,27 +44,72 @@ pub struct Prepared {
     pub changes: Vec<Change>,
     /// Metadata object.
     pub metadata: Option<Value>,
+    /// The action's label, where the catalog has one.
+    pub label: Option<String>,
+    /// How the event links to others recorded in the same call.
+    pub correlation: Correlation,
+}
+
+/// How an event is linked to others by a correlation id (a bulk operation
+/// and the events of its entities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Correlation {
+    /// Not linked.
+    #[default]
+    None,
+    /// The parent: its correlation id is its own event id.
+    Parent,
+    /// A child: its correlation id is the id of the last parent sealed
+    /// before it in the same call.
+    Child,
 }
 
 /// Validates and normalises inputs, reading each tenant's settings (its
-/// redaction and diff rules) once.
+/// catalog, redaction and diff rules) once.
 pub struct Preparer<'s, S: Store> {
     store: &'s mut S,
     settings: BTreeMap<String, TenantSettings>,
+    writer: Writer,
 }
 
-/// Validates and normalises one input.
+/// Validates and normalises one of the log's own events (any action of the
+/// catalog, `audit_log.*` included).
 pub fn prepare(input: EventInput, store: &mut impl Store) -> Result<Prepared> {
-    Preparer::new(store).prepare(input)
+    Preparer::with_writer(store, Writer::Log).prepare(input)
 }
 
 impl<'s, S: Store> Preparer<'s, S> {
-    /// A preparer reading settings and fingerprints through `store`.
+    /// A preparer of a host's events, reading settings and fingerprints
+    /// through `store`.
     pub fn new(store: &'s mut S) -> Self {
+        Self::with_writer(store, Writer::Host)
+    }
+
+    /// A preparer of events recorded by `writer` (the catalog's checks
+    /// depend on it).
+    pub fn with_writer(store: &'s mut S, writer: Writer) -> Self {
         Preparer {
             store,
             settings: BTreeMap::new(),
+            writer,
         }
+    }
+
+    /// The tenant's settings, read once per preparer.
+    pub fn settings(&mut self, tenant: &str) -> Result<&TenantSettings> {
+        if !self.settings.contains_key(tenant) {
+            let loaded = settings::load(self.store, tenant)?;
+            self.settings.insert(tenant.to_string(), loaded);
+        }
+        Ok(self
+            .settings
+            .get(tenant)
+            .expect("the tenant's settings were just loaded"))
+    }
+
+    /// The store, for reads between preparations (the brute-force window).
+    pub fn store(&mut self) -> &mut S {
+        self.store
     }
 
     /// Validates and normalises one input: sizes, formats, then the states
@@ -70,15 +117,11 @@ impl<'s, S: Store> Preparer<'s, S> {
     pub fn prepare(&mut self, input: EventInput) -> Result<Prepared> {
         let checked = check(input)?;
         let input = checked.input;
+        let writer = self.writer;
+        let settings = self.settings(&input.tenant)?;
+        let class =
+            Catalog::new(&settings.catalog).classify(&input.action, &input.targets, writer)?;
         let rules = if input.before.is_some() || input.after.is_some() || input.metadata.is_some() {
-            if !self.settings.contains_key(&input.tenant) {
-                let loaded = settings::load(self.store, &input.tenant)?;
-                self.settings.insert(input.tenant.clone(), loaded);
-            }
-            let settings = self
-                .settings
-                .get(&input.tenant)
-                .expect("the tenant's settings were just loaded");
             rules::for_action(settings, Some(&input.action))
         } else {
             Rules::default()
@@ -98,12 +141,11 @@ impl<'s, S: Store> Preparer<'s, S> {
             &rules,
             &mut |messages| store.fingerprints(tenant, messages).map_err(store_error),
         )?;
-        let (category, change_type) = classify::classify(&input.action);
         Ok(Prepared {
             tenant: input.tenant,
             action: input.action,
-            category,
-            change_type,
+            category: class.category,
+            change_type: class.change_type,
             actor: input.actor,
             targets: input.targets,
             outcome: input.outcome,
@@ -112,6 +154,8 @@ impl<'s, S: Store> Preparer<'s, S> {
             occurred_at: checked.occurred_at,
             changes,
             metadata,
+            label: class.label,
+            correlation: Correlation::None,
         })
     }
 }

@@ -18,6 +18,11 @@ pub use audit::log::types::{
     Order, Outcome, Page, PageRequest, RequestContext, Target,
 };
 pub use audit::log::types::{OutcomeKind, Viewer};
+pub use exports::audit::log::auth::{
+    AuthEntry, AuthPage, LoginAttempt, LoginFailure, LoginMethod, LoginRecorded, Logout,
+    RecoveryRequest,
+};
+pub use exports::audit::log::catalog::{ActionDefinition, ActionOrigin, Category, Profile};
 pub use exports::audit::log::data_export::{
     ExportFormat, ExportProgress, ExportRequest, ExportRows,
 };

@@ -9,8 +9,8 @@
 //! [`Options::max_input_bytes`]: crate::Options::max_input_bytes
 
 use crate::bindings::{
-    Error, Event, EventInput, ExportRequest, FieldError, Filter, LimitError, Outcome, PageRequest,
-    Viewer,
+    Actor, Error, Event, EventInput, ExportRequest, FieldError, Filter, LimitError, LoginAttempt,
+    Logout, Outcome, PageRequest, RecoveryRequest, RequestContext, Viewer,
 };
 use crate::error::HostError;
 
@@ -68,26 +68,127 @@ pub(crate) fn event_input(event: &EventInput, limit: usize) -> Result<(), HostEr
     inputs(std::slice::from_ref(event), limit, false)
 }
 
+/// A bulk operation: the parent and at most [`MAX_BATCH_EVENTS`] - 1
+/// children, at most `limit` bytes of strings in all; a field over the
+/// limit by itself is named (`parent.after`, `children[3].after`).
+pub(crate) fn bulk_inputs(
+    parent: &EventInput,
+    children: &[EventInput],
+    limit: usize,
+) -> Result<(), HostError> {
+    if children.len() >= MAX_BATCH_EVENTS {
+        return Err(too_large(
+            "children",
+            MAX_BATCH_EVENTS - 1,
+            children.len(),
+            "items",
+        ));
+    }
+    let mut total = 0usize;
+    let named = std::iter::once(("parent".to_string(), parent)).chain(
+        children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("children[{i}]"), c)),
+    );
+    for (name, event) in named {
+        total = total.saturating_add(input_total(event, limit, &name)?);
+    }
+    within("events", total, limit)
+}
+
 fn inputs(events: &[EventInput], limit: usize, batch: bool) -> Result<(), HostError> {
     let mut total = 0usize;
     for (i, event) in events.iter().enumerate() {
-        let mut over = None;
-        each_input_string(event, &mut |field, text| {
-            total = total.saturating_add(text.len());
-            if over.is_none() && text.len() > limit {
-                over = Some((field, text.len()));
-            }
-        });
-        if let Some((field, len)) = over {
-            let name = if batch {
-                format!("events[{i}].{field}")
-            } else {
-                field.to_string()
-            };
-            return within(&name, len, limit);
-        }
+        let name = if batch {
+            format!("events[{i}]")
+        } else {
+            String::new()
+        };
+        total = total.saturating_add(input_total(event, limit, &name)?);
     }
     within(if batch { "events" } else { "event" }, total, limit)
+}
+
+/// The bytes of an input's strings; an error naming the first field over
+/// `limit` by itself (under `prefix`, when not empty).
+fn input_total(event: &EventInput, limit: usize, prefix: &str) -> Result<usize, HostError> {
+    let mut total = 0usize;
+    let mut over = None;
+    each_input_string(event, &mut |field, text| {
+        total = total.saturating_add(text.len());
+        if over.is_none() && text.len() > limit {
+            over = Some((field, text.len()));
+        }
+    });
+    match over {
+        Some((field, len)) if prefix.is_empty() => {
+            within(&field.to_string(), len, limit).map(|()| 0)
+        }
+        Some((field, len)) => within(&format!("{prefix}.{field}"), len, limit).map(|()| 0),
+        None => Ok(total),
+    }
+}
+
+/// An actor's strings, under `prefix` (`account`, `actor`).
+pub(crate) fn actor_strings<'a>(
+    prefix: &'a str,
+    a: &'a Actor,
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    [Some(a.id.as_str()), a.name.as_deref(), a.email.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(move |t| (prefix, t))
+}
+
+/// A request context's strings.
+fn context_strings(c: &RequestContext) -> impl Iterator<Item = (&str, &str)> {
+    [
+        ("context.ip", &c.ip),
+        ("context.user_agent", &c.user_agent),
+        ("context.session_id", &c.session_id),
+        ("context.request_id", &c.request_id),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
+}
+
+/// A sign-in attempt's strings, by field name.
+pub(crate) fn login_strings(a: &LoginAttempt) -> impl Iterator<Item = (&str, &str)> {
+    [
+        ("tenant", Some(a.tenant.as_str())),
+        ("identifier", a.identifier.as_deref()),
+        ("occurred_at", a.occurred_at.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.map(|v| (n, v)))
+    .chain(a.account.iter().flat_map(|a| actor_strings("account", a)))
+    .chain(context_strings(&a.context))
+}
+
+/// A sign-out's strings, by field name.
+pub(crate) fn logout_strings(l: &Logout) -> impl Iterator<Item = (&str, &str)> {
+    [
+        ("tenant", Some(l.tenant.as_str())),
+        ("occurred_at", l.occurred_at.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.map(|v| (n, v)))
+    .chain(actor_strings("account", &l.account))
+    .chain(context_strings(&l.context))
+}
+
+/// A recovery request's strings, by field name.
+pub(crate) fn recovery_strings(r: &RecoveryRequest) -> impl Iterator<Item = (&str, &str)> {
+    [
+        ("tenant", Some(r.tenant.as_str())),
+        ("identifier", r.identifier.as_deref()),
+        ("occurred_at", r.occurred_at.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.map(|v| (n, v)))
+    .chain(r.account.iter().flat_map(|a| actor_strings("account", a)))
+    .chain(context_strings(&r.context))
 }
 
 /// A page request: its filter strings, cursor and viewer.
@@ -156,6 +257,9 @@ pub(crate) fn viewer_strings(v: &Viewer) -> impl Iterator<Item = (&str, &str)> {
 pub(crate) fn event(e: &Event, limit: usize) -> Result<(), HostError> {
     let mut total = 0usize;
     let mut add = |text: &str| total = total.saturating_add(text.len());
+    for text in [&e.label, &e.correlation_id].into_iter().flatten() {
+        add(text);
+    }
     for text in [
         &e.id,
         &e.tenant,

@@ -4,7 +4,8 @@
 //! over the same store.
 
 use crate::bindings::{
-    Actor, Audit, AuditPre, DiffRequest, DiffResult, Event, EventInput, Page, PageRequest, Viewer,
+    ActionDefinition, Actor, Audit, AuditPre, AuthPage, DiffRequest, DiffResult, Event, EventInput,
+    LoginAttempt, LoginRecorded, Logout, Page, PageRequest, Profile, RecoveryRequest, Viewer,
 };
 use crate::boundary;
 use crate::clock::Clock;
@@ -76,6 +77,104 @@ impl Session {
     pub fn append_batch(&mut self, events: &[EventInput]) -> Result<Vec<Event>, HostError> {
         boundary::event_inputs(events, self.options.max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_log().call_append_batch(store, events))
+    }
+
+    /// Records a bulk operation: the parent and one event per affected
+    /// entity, linked by the parent's id, all or nothing.
+    pub fn append_bulk(
+        &mut self,
+        parent: &EventInput,
+        children: &[EventInput],
+    ) -> Result<Vec<Event>, HostError> {
+        boundary::bulk_inputs(parent, children, self.options.max_input_bytes)?;
+        self.call(|audit, store| {
+            audit
+                .audit_log_log()
+                .call_append_bulk(store, parent, children)
+        })
+    }
+
+    /// Records a sign-in attempt (and the brute-force alert it raises).
+    pub fn record_login(&mut self, attempt: &LoginAttempt) -> Result<LoginRecorded, HostError> {
+        boundary::strings(
+            boundary::login_strings(attempt),
+            self.options.max_input_bytes,
+        )?;
+        self.call(|audit, store| audit.audit_log_auth().call_record_login(store, attempt))
+    }
+
+    /// Records a sign-out, with the session's duration.
+    pub fn record_logout(&mut self, logout: &Logout) -> Result<Event, HostError> {
+        boundary::strings(
+            boundary::logout_strings(logout),
+            self.options.max_input_bytes,
+        )?;
+        self.call(|audit, store| audit.audit_log_auth().call_record_logout(store, logout))
+    }
+
+    /// Records a password-recovery request.
+    pub fn record_password_recovery(
+        &mut self,
+        request: &RecoveryRequest,
+    ) -> Result<Event, HostError> {
+        boundary::strings(
+            boundary::recovery_strings(request),
+            self.options.max_input_bytes,
+        )?;
+        self.call(|audit, store| {
+            audit
+                .audit_log_auth()
+                .call_record_password_recovery(store, request)
+        })
+    }
+
+    /// Reads one page of the authentication log (recorded like a query).
+    pub fn auth_log(&mut self, request: &PageRequest) -> Result<AuthPage, HostError> {
+        boundary::page_request(request, self.options.max_input_bytes)?;
+        self.call(|audit, store| audit.audit_log_auth().call_read(store, request))
+    }
+
+    /// The built-in profiles.
+    pub fn profiles(&mut self) -> Result<Vec<Profile>, HostError> {
+        self.call(|audit, store| audit.audit_log_catalog().call_profiles(store).map(Ok))
+    }
+
+    /// A profile's catalog.
+    pub fn profile_actions(&mut self, profile: &str) -> Result<Vec<ActionDefinition>, HostError> {
+        boundary::strings([("profile", profile)], self.options.max_input_bytes)?;
+        self.call(|audit, store| {
+            audit
+                .audit_log_catalog()
+                .call_profile_actions(store, profile)
+        })
+    }
+
+    /// A tenant's catalog: its profile's actions and those it registered.
+    pub fn tenant_actions(&mut self, tenant: &str) -> Result<Vec<ActionDefinition>, HostError> {
+        boundary::strings([("tenant", tenant)], self.options.max_input_bytes)?;
+        self.call(|audit, store| audit.audit_log_catalog().call_tenant_actions(store, tenant))
+    }
+
+    /// Registers a tenant's own actions (JSON: one object or an array);
+    /// returns the `audit_log.settings_updated` event that records it.
+    pub fn register_actions(
+        &mut self,
+        tenant: &str,
+        actions: &str,
+        actor: &Actor,
+    ) -> Result<Event, HostError> {
+        boundary::strings(
+            [("tenant", tenant), ("actions", actions)]
+                .into_iter()
+                .chain(boundary::actor_strings("actor", actor)),
+            self.options.max_input_bytes,
+        )?;
+        let actions = actions.to_string();
+        self.call(|audit, store| {
+            audit
+                .audit_log_catalog()
+                .call_register_actions(store, tenant, &actions, actor)
+        })
     }
 
     /// Reads one page.

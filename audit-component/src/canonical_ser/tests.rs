@@ -79,6 +79,8 @@ fn an_event_body_is_the_value_trees_without_hash() {
         seq: 7,
         tenant: "acme".into(),
         action: "user.updated".into(),
+        label: Some("User Updated".into()),
+        correlation_id: Some("bulk-7".into()),
         category: "user".into(),
         change_type: "updated".into(),
         actor: Actor {

@@ -18,8 +18,15 @@ pub struct Args {
 
     /// Record the events in batches of at most N, each all or nothing and
     /// printed once stored [default: all of them in one batch].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000), conflicts_with = "bulk")]
     batch_size: Option<u32>,
+
+    /// Record the input as one bulk operation: the first event is the
+    /// parent (the mass update, the import), every other one an affected
+    /// entity; all are linked by the parent's id (`correlation_id`), all
+    /// or nothing.
+    #[arg(long)]
+    bulk: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
@@ -29,9 +36,19 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     // The library refuses text over the limit or not UTF-8 before it
     // reaches the component.
     let inputs = session.parse_input_bytes(&bytes, args.tenant.as_deref())?;
-    let batch = args.batch_size.map_or(inputs.len().max(1), |n| n as usize);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.bulk {
+        let Some((parent, children)) = inputs.split_first() else {
+            anyhow::bail!("input: a bulk operation needs a parent event and its children");
+        };
+        for event in &session.append_bulk(parent, children)? {
+            writeln!(out, "{}", session.to_json(event)?)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let batch = args.batch_size.map_or(inputs.len().max(1), |n| n as usize);
     for chunk in inputs.chunks(batch) {
         let stored = session.append_batch(chunk)?;
         for event in &stored {

@@ -1,7 +1,9 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in
 //! its own module and only turns arguments into calls of the host library.
 
+mod actions;
 mod append;
+mod auth;
 mod checkpoint;
 mod demo;
 mod diff;
@@ -106,9 +108,16 @@ enum Command {
     /// Compare two JSON documents: print the RFC 6902 patch (or the change
     /// list), with secrets redacted as the log would store them.
     Diff(diff::Args),
-    /// Run the quality-management scenario of the seed product (logins,
-    /// a profile edit, a team and a role change, an export) and show the log.
+    /// Run a morning of one seed product (logins and a brute-force attempt,
+    /// edits, a bulk import, exports; qa by default) and show the log, the
+    /// authentication log, a filtered view, a diff and a CSV export.
     Demo(demo::Args),
+    /// List the action catalog (a profile's, every profile's, or a
+    /// tenant's), or register a tenant's own actions.
+    Actions(actions::Args),
+    /// Show a tenant's authentication log: who signed in or out, when, from
+    /// where, how, the outcome and each session's duration.
+    Auth(auth::Args),
     /// Check a tenant's hash chain (or an export file, offline): one line
     /// per finding, then a summary. Exit status 0 only when intact, 3 when
     /// tampering was found.
@@ -149,6 +158,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keygen(args) => keygen::run(&cli, args),
         Command::Purge(args) => purge::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
+        Command::Actions(args) => actions::run(&cli, args),
+        Command::Auth(args) => auth::run(&cli, args),
     }
 }
 

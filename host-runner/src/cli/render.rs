@@ -53,7 +53,7 @@ fn target(t: &Target) -> String {
     )
 }
 
-fn outcome(o: &Outcome) -> String {
+pub fn outcome(o: &Outcome) -> String {
     match o {
         Outcome::Success => "success".into(),
         Outcome::Failure(None) => "failure".into(),
@@ -84,8 +84,17 @@ fn changes_summary(changes: &[Change]) -> String {
     }
 }
 
+/// The action as admins see it: its name, with its label where the catalog
+/// has one (`user.login_failed (Login Fail)`), as the CSV `action` column.
+pub fn action(e: &Event) -> String {
+    match &e.label {
+        Some(label) => format!("{} ({})", safe(&e.action), safe(label)),
+        None => safe(&e.action),
+    }
+}
+
 /// The UTC time cut to seconds, as the table shows it.
-fn short_time(t: &str) -> String {
+pub fn short_time(t: &str) -> String {
     let seconds = t.split('.').next().unwrap_or(t).trim_end_matches('Z');
     format!("{}Z", seconds.replacen('T', " ", 1))
 }
@@ -95,25 +104,14 @@ pub fn table(out: &mut impl Write, events: &[Event]) -> io::Result<()> {
     if events.is_empty() {
         return writeln!(out, "(no events)");
     }
-    let header = [
-        "SEQ",
-        "TIME (UTC)",
-        "ACTOR",
-        "ACTION",
-        "TARGET",
-        "CHANGES",
-        "IP",
-        "OUTCOME",
-    ];
-    let max = [8, 20, 22, 28, 24, 40, 39, 30];
-    let rows: Vec<[String; 8]> = events
+    let rows: Vec<Vec<String>> = events
         .iter()
         .map(|e| {
-            [
+            vec![
                 e.seq.to_string(),
                 short_time(&e.occurred_at),
                 actor(e),
-                safe(&e.action),
+                action(e),
                 e.targets.first().map(target).unwrap_or_default(),
                 changes_summary(&e.changes),
                 safe(e.context.ip.as_deref().unwrap_or("")),
@@ -121,36 +119,56 @@ pub fn table(out: &mut impl Write, events: &[Event]) -> io::Result<()> {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count().min(max[i]));
+    aligned(
+        out,
+        &[
+            ("SEQ", 8),
+            ("TIME (UTC)", 20),
+            ("ACTOR", 22),
+            ("ACTION", 56),
+            ("TARGET", 24),
+            ("CHANGES", 40),
+            ("IP", 39),
+            ("OUTCOME", 30),
+        ],
+        &rows,
+    )
+}
+
+/// Rows of cells (already made safe) under a header of (title, widest),
+/// each column as wide as its widest cell up to its limit.
+pub fn aligned(
+    out: &mut impl Write,
+    header: &[(&str, usize)],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|(h, _)| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(header.len()) {
+            widths[i] = widths[i].max(cell.chars().count().min(header[i].1));
         }
     }
-    let line = |cells: &[String]| {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let padded: Vec<String> = cells
-            .iter()
             .enumerate()
-            .map(|(i, c)| format!("{:<w$}", fit(c, max[i]), w = widths[i]))
+            .map(|(i, c)| format!("{:<w$}", fit(c, header[i].1), w = widths[i]))
             .collect();
         padded.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header.map(String::from)))?;
-    for row in &rows {
-        writeln!(out, "{}", line(row))?;
+    writeln!(out, "{}", line(&mut header.iter().map(|(h, _)| *h)))?;
+    for row in rows {
+        writeln!(
+            out,
+            "{}",
+            line(&mut row.iter().map(String::as_str).take(header.len()))
+        )?;
     }
     Ok(())
 }
 
 /// One event in full, with a table of its changes.
 pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
-    writeln!(
-        out,
-        "Event {} · {} · {}",
-        e.seq,
-        safe(&e.action),
-        e.occurred_at
-    )?;
+    writeln!(out, "Event {} · {} · {}", e.seq, action(e), e.occurred_at)?;
     let who = match (&e.actor.name, &e.actor.email) {
         (Some(n), Some(m)) => format!("{} <{}>", safe(n), safe(m)),
         (Some(n), None) => safe(n),
@@ -183,6 +201,14 @@ pub fn detail(out: &mut impl Write, e: &Event) -> io::Result<()> {
     }
     if let Some(m) = &e.metadata {
         writeln!(out, "  metadata     {}", safe(m))?;
+    }
+    if let Some(c) = &e.correlation_id {
+        writeln!(
+            out,
+            "  correlation  {} (the bulk operation's events: --text {})",
+            safe(c),
+            safe(c)
+        )?;
     }
     writeln!(out, "  recorded at  {}", e.recorded_at)?;
     writeln!(out, "  hash         {}", e.hash)?;

@@ -3,7 +3,8 @@
 //! component is, so that the host's end-to-end tests can make every kind of
 //! trap happen on request.
 //!
-//! `append` (and `append-batch`, by its first event) looks at the action:
+//! `append` (and `append-batch` by its first event, `append-bulk` by its
+//! parent) looks at the action:
 //!
 //! | action | does |
 //! | --- | --- |
@@ -29,7 +30,9 @@ mod generated {
 
 use generated::audit::log::store as wstore;
 use generated::audit::log::types as wit;
-use generated::exports::audit::log::{admin, codec, data_export, diff, integrity, log};
+use generated::exports::audit::log::{
+    admin, auth, catalog, codec, data_export, diff, integrity, log,
+};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -107,6 +110,13 @@ impl log::Guest for Fixture {
             Some(first) => misbehave(first),
             None => refuse(),
         }
+    }
+
+    fn append_bulk(
+        parent: wit::EventInput,
+        _: Vec<wit::EventInput>,
+    ) -> Result<Vec<wit::Event>, wit::Error> {
+        misbehave(&parent)
     }
 
     fn query(_: wit::PageRequest) -> Result<wit::Page, wit::Error> {
@@ -208,6 +218,42 @@ impl integrity::Guest for Fixture {
 
 impl diff::Guest for Fixture {
     fn diff(_: diff::DiffRequest) -> Result<diff::DiffResult, wit::Error> {
+        refuse()
+    }
+}
+
+impl catalog::Guest for Fixture {
+    fn profiles() -> Vec<catalog::Profile> {
+        Vec::new()
+    }
+
+    fn profile_actions(_: String) -> Result<Vec<catalog::ActionDefinition>, wit::Error> {
+        refuse()
+    }
+
+    fn tenant_actions(_: String) -> Result<Vec<catalog::ActionDefinition>, wit::Error> {
+        refuse()
+    }
+
+    fn register_actions(_: String, _: String, _: wit::Actor) -> Result<wit::Event, wit::Error> {
+        refuse()
+    }
+}
+
+impl auth::Guest for Fixture {
+    fn record_login(_: auth::LoginAttempt) -> Result<auth::LoginRecorded, wit::Error> {
+        refuse()
+    }
+
+    fn record_logout(_: auth::Logout) -> Result<wit::Event, wit::Error> {
+        refuse()
+    }
+
+    fn record_password_recovery(_: auth::RecoveryRequest) -> Result<wit::Event, wit::Error> {
+        refuse()
+    }
+
+    fn read(_: wit::PageRequest) -> Result<auth::AuthPage, wit::Error> {
         refuse()
     }
 }
