@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// The tenant of every benchmark log.
 pub const TENANT: &str = "bench";
-/// Bump when the generator changes, so that an old file is not reused.
-const VERSION: u32 = 1;
+/// Bump when the generator or the engine's stored form changes, so that an
+/// old file is not reused (2: bodies carry the catalog's `label`).
+const VERSION: u32 = 2;
 /// The recording clock: after every generated `occurred_at` (2026).
 const RECORDED: &str = "2027-01-01T00:00:00Z";
 

@@ -94,7 +94,7 @@ pub fn run(config: &Config, _runtime: &audit_host::Runtime, exe: &Path) -> Resul
         columns: [
             "`data-export` through wasmtime on the host's SQLite store, in a process that loads the compiled component from the cache",
             "`export::start` / `next_chunk`, the same engine natively on the same store",
-            "the `csv` crate writing the same rows: SQL read, `serde_json` decode, cells formatted and neutralised, every cell quoted",
+            "the `csv` crate writing the same rows: SQL read, `serde_json` decode, cells formatted (the action with its catalog label) and neutralised, every cell quoted",
         ],
         rows,
         notes: vec![
@@ -291,10 +291,15 @@ fn plain_csv(db: &Path, out: impl Write) -> Result<u64> {
             (None, audit_component::model::ActorKind::System) => "System",
             (None, _) => e.actor.id.as_str(),
         };
+        // The action with its catalog label, as the component shows it.
+        let action = match &e.label {
+            Some(label) => format!("{} ({label})", e.action),
+            None => e.action.clone(),
+        };
         let cells: [&str; 12] = [
             &e.occurred_at,
             actor,
-            &e.action,
+            &action,
             &e.category,
             &target,
             &e.change_type,
