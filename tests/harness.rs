@@ -90,21 +90,7 @@ pub fn all_events(session: &mut Session, tenant: &str) -> Vec<audit_host::bindin
 
 /// A filter for every event of `tenant`.
 pub fn filter(tenant: &str) -> Filter {
-    Filter {
-        tenant: tenant.into(),
-        since: None,
-        until: None,
-        actor_id: None,
-        action: None,
-        actor_name: None,
-        category: None,
-        change_type: None,
-        target_kind: None,
-        target_id: None,
-        outcome: None,
-        ip: None,
-        text: None,
-    }
+    Filter::whole_log(tenant)
 }
 
 /// A viewer with these roles.

@@ -27,3 +27,25 @@ pub use exports::audit::log::data_export::{
     ExportFormat, ExportProgress, ExportRequest, ExportRows,
 };
 pub use exports::audit::log::diff::{DiffRequest, DiffResult};
+
+impl Filter {
+    /// Every event of `tenant`: the filter of a whole-log read (the demo's
+    /// table, a checkpoint's export, a verification's proof).
+    pub fn whole_log(tenant: &str) -> Filter {
+        Filter {
+            tenant: tenant.to_string(),
+            since: None,
+            until: None,
+            actor_id: None,
+            action: None,
+            actor_name: None,
+            category: None,
+            change_type: None,
+            target_kind: None,
+            target_id: None,
+            outcome: None,
+            ip: None,
+            text: None,
+        }
+    }
+}

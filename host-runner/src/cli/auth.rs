@@ -3,9 +3,10 @@
 //! long each session lasted.
 
 use super::filter_args::FilterArgs;
+use super::page_args::{Format, PageArgs};
 use super::{Cli, render};
 use anyhow::Result;
-use audit_host::bindings::{AuthEntry, LoginMethod, PageRequest};
+use audit_host::bindings::{AuthEntry, LoginMethod};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -14,58 +15,25 @@ pub struct Args {
     #[command(flatten)]
     filter: FilterArgs,
 
-    /// Entries per page (1 to 1000).
-    #[arg(long, default_value_t = 50, value_name = "N")]
-    limit: u32,
-
-    /// Continue after the page that printed this cursor.
-    #[arg(long, value_name = "CURSOR")]
-    cursor: Option<String>,
-
-    /// Also count every matching entry (all pages).
-    #[arg(long)]
-    count: bool,
-
-    /// A table for people, or JSON Lines (the stored events) for programs.
-    #[arg(long, value_enum, default_value_t = super::query::Format::Table)]
-    format: super::query::Format,
+    #[command(flatten)]
+    page: PageArgs,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
-    let request = PageRequest {
-        filter: args.filter.filter(),
-        order: args.filter.order(),
-        limit: args.limit,
-        cursor: args.cursor.clone(),
-        viewer: args.filter.viewer(),
-        count: args.count,
-    };
-    let page = session.auth_log(&request)?;
+    let page = session.auth_log(&args.page.request(&args.filter))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        super::query::Format::Table => {
-            table(&mut out, &page.entries)?;
-            if let Some(total) = page.total {
-                writeln!(out, "\nmatching entries in all: {total}")?;
-            }
-            if let Some(cursor) = &page.next_cursor {
-                writeln!(out, "\nmore: --cursor {cursor}")?;
-            }
-        }
-        super::query::Format::Jsonl => {
+    match args.page.format {
+        Format::Table => table(&mut out, &page.entries)?,
+        Format::Jsonl => {
             for entry in &page.entries {
                 writeln!(out, "{}", session.to_json(&entry.event)?)?;
             }
-            if let Some(total) = page.total {
-                eprintln!("total: {total}");
-            }
-            if let Some(cursor) = &page.next_cursor {
-                eprintln!("next cursor: {cursor}");
-            }
         }
     }
+    args.page
+        .trailer(&mut out, "entries", page.total, page.next_cursor.as_deref())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

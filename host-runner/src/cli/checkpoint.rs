@@ -64,21 +64,7 @@ fn export(session: &mut Session, tenant: &str, checkpoint: &str, path: &Path) ->
     let file = std::fs::File::create(path).context("creating")?;
     let mut out = std::io::BufWriter::new(file);
     let request = ExportRequest {
-        filter: Filter {
-            tenant: tenant.to_string(),
-            since: None,
-            until: None,
-            actor_id: None,
-            action: None,
-            actor_name: None,
-            category: None,
-            change_type: None,
-            target_kind: None,
-            target_id: None,
-            outcome: None,
-            ip: None,
-            text: None,
-        },
+        filter: Filter::whole_log(tenant),
         order: Order::OldestFirst,
         viewer: super::filter_args::viewer("local-operator", &["super_admin".to_string()]),
         format: ExportFormat::Jsonl,

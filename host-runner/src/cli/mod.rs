@@ -10,6 +10,7 @@ mod diff;
 mod export;
 mod filter_args;
 mod keygen;
+mod page_args;
 mod purge;
 mod query;
 mod render;

@@ -25,21 +25,7 @@ pub fn everything(
 ) -> Result<()> {
     // The demo reads as the local operator, as `audit-host query` does.
     let operator = viewer("local-operator", &["super_admin".to_string()]);
-    let everything = Filter {
-        tenant: tenant.into(),
-        since: None,
-        until: None,
-        actor_id: None,
-        action: None,
-        actor_name: None,
-        category: None,
-        change_type: None,
-        target_kind: None,
-        target_id: None,
-        outcome: None,
-        ip: None,
-        text: None,
-    };
+    let everything = Filter::whole_log(tenant);
     let mut request = PageRequest {
         filter: everything.clone(),
         order: Order::NewestFirst,
