@@ -240,18 +240,13 @@ impl store::Store for HostStore {
     }
 
     fn scan(&mut self, q: &store::ScanRequest) -> Result<Vec<store::Row>, store::StoreError> {
-        let request = wstore::ScanRequest {
-            tenant: q.tenant.clone(),
-            after_seq: q.after_seq,
-            before_seq: q.before_seq,
-            since_us: q.since_us,
-            until_us: q.until_us,
-            descending: q.descending,
-            limit: q.limit,
-        };
-        wstore::scan(&request)
+        wstore::scan(&scan_request(q))
             .map(|rows| rows.into_iter().map(row_in).collect())
             .map_err(store_error)
+    }
+
+    fn count(&mut self, q: &store::ScanRequest) -> Result<u64, store::StoreError> {
+        wstore::count(&scan_request(q)).map_err(store_error)
     }
 
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<store::Row>, store::StoreError> {
@@ -619,3 +614,15 @@ fn event_in(e: wit::Event) -> crate::Result<model::Event> {
 }
 
 generated::export!(Component with_types_in generated);
+
+fn scan_request(q: &store::ScanRequest) -> wstore::ScanRequest {
+    wstore::ScanRequest {
+        tenant: q.tenant.clone(),
+        after_seq: q.after_seq,
+        before_seq: q.before_seq,
+        since_us: q.since_us,
+        until_us: q.until_us,
+        descending: q.descending,
+        limit: q.limit,
+    }
+}

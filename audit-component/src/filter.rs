@@ -232,6 +232,18 @@ impl Compiled {
         )
     }
 
+    /// The store's bounds when they select exactly the matching rows: the
+    /// filter tests nothing but the time range, and its ends fall on whole
+    /// microseconds (as stored `occurred_at_us` values are rounded down, a
+    /// whole-microsecond bound compares the same rounded or not). A count of
+    /// such a filter is the store's count.
+    pub fn exact_store_bounds(&self) -> Option<(Option<i64>, Option<i64>)> {
+        let whole =
+            |t: &Option<DateTime<Utc>>| t.is_none_or(|t| time::micros(t) == time::micros_ceil(t));
+        (!self.selective() && self.target_id.is_none() && whole(&self.since) && whole(&self.until))
+            .then(|| self.store_bounds())
+    }
+
     /// Whether the filter tests more than the time range, so that many
     /// rows the store hands back may be skipped.
     pub fn selective(&self) -> bool {

@@ -13,7 +13,7 @@ use crate::filter::Compiled;
 use crate::limits::MAX_PAGE_EVENTS;
 use crate::model::Event;
 use crate::scan::{MAX_BATCH_ROWS, Scanner};
-use crate::store::{Clock, Row, Store};
+use crate::store::{Clock, Row, ScanRequest, Store};
 use crate::{cursor, validate};
 use serde_json::{Map, Value, json};
 
@@ -149,6 +149,16 @@ pub fn query(
 
 /// How many of the tenant's events match (every page).
 fn count(store: &mut impl Store, filter: &Compiled, tenant: &str) -> Result<u64> {
+    if let Some((since_us, until_us)) = filter.exact_store_bounds() {
+        let request = ScanRequest {
+            tenant: tenant.to_string(),
+            since_us,
+            until_us,
+            limit: 1,
+            ..ScanRequest::default()
+        };
+        return store.count(&request).map_err(store_error);
+    }
     let mut scan = Scanner::new(tenant, false, None, filter.store_bounds(), MAX_BATCH_ROWS);
     let mut n = 0;
     while let Some(rows) = scan.next_batch(store)? {
@@ -545,5 +555,139 @@ mod tests {
             1,
             "nothing recorded for a malformed read"
         );
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    //! A count of a filter that only bounds time is the store's count; a
+    //! count of anything else is the component's own. Both must agree with
+    //! the events a walk through the pages finds.
+
+    use super::*;
+    use crate::append::append_batch;
+    use crate::model::{Actor, ActorKind, Context, EventInput, Outcome};
+    use crate::store::{Head, MemoryStore, StoreError};
+    use chrono::{DateTime, Utc};
+
+    /// A memory store that says how often it was asked to count.
+    #[derive(Default)]
+    struct Counting {
+        rows: MemoryStore,
+        counts: usize,
+    }
+
+    impl Store for Counting {
+        fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+            self.rows.append(rows)
+        }
+        fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError> {
+            self.rows.head(tenant)
+        }
+        fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+            self.rows.scan(q)
+        }
+        fn count(&mut self, q: &ScanRequest) -> Result<u64, StoreError> {
+            self.counts += 1;
+            self.rows.count(q)
+        }
+        fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+            self.rows.get(tenant, id)
+        }
+        fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+            self.rows.get_settings(tenant)
+        }
+        fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+            self.rows.put_settings(tenant, settings)
+        }
+    }
+
+    struct Fixed;
+    impl Clock for Fixed {
+        fn now(&mut self) -> DateTime<Utc> {
+            DateTime::from_timestamp(1_795_000_000, 0).unwrap() // 2026-11-18
+        }
+    }
+
+    /// 280 events, ten a day from 2026-11-01 to 11-28 at 10:00:00Z plus 0,
+    /// 200, .., 1,800 nanoseconds, so that sub-microsecond bounds split them.
+    fn log() -> Counting {
+        let mut s = Counting::default();
+        let inputs = (0..280)
+            .map(|i| EventInput {
+                tenant: "acme".into(),
+                action: "user.updated".into(),
+                actor: Actor {
+                    id: format!("u_{}", i % 3),
+                    name: None,
+                    email: None,
+                    kind: ActorKind::User,
+                },
+                targets: vec![],
+                outcome: Outcome::Success,
+                failure_reason: None,
+                context: Context::default(),
+                occurred_at: Some(format!(
+                    "2026-11-{:02}T10:00:00.{:07}Z",
+                    1 + i / 10,
+                    (i % 10) * 2
+                )),
+                before: None,
+                after: None,
+                metadata: None,
+            })
+            .collect();
+        append_batch(&mut s, &mut Fixed, inputs).unwrap();
+        s
+    }
+
+    fn counted(s: &mut Counting, since: &str, until: &str, actor: Option<&str>) -> (u64, usize) {
+        let mut filter = Filter::tenant("acme");
+        filter.since = Some(since.into());
+        filter.until = Some(until.into());
+        filter.actor_id = actor.map(Into::into);
+        let mut request = PageRequest {
+            filter,
+            order: Order::OldestFirst,
+            limit: MAX_PAGE_EVENTS,
+            cursor: None,
+            viewer: super::tests::viewer("admin"),
+            count: true,
+        };
+        let before = s.counts;
+        let first = query(s, &mut Fixed, &request).unwrap();
+        let total = first.total.unwrap();
+        let mut walked = first.events.len() as u64;
+        request.count = false;
+        request.cursor = first.next_cursor;
+        while request.cursor.is_some() {
+            let page = query(s, &mut Fixed, &request).unwrap();
+            walked += page.events.len() as u64;
+            request.cursor = page.next_cursor;
+        }
+        assert_eq!(total, walked, "{since}..{until} {actor:?}");
+        (total, s.counts - before)
+    }
+
+    #[test]
+    fn a_time_range_is_counted_by_the_store_and_agrees_with_the_pages() {
+        let mut s = log();
+        // Day 10's events (10:00:00.0000000 ..) are excluded by an exclusive
+        // upper bound at 10:00:00Z exactly.
+        let (n, asked) = counted(&mut s, "2026-11-05", "2026-11-10T10:00:00Z", None);
+        assert_eq!((n, asked), (50, 1));
+        let (n, asked) = counted(&mut s, "2026-11-05T10:00:00.000001Z", "2026-11-06", None);
+        assert_eq!((n, asked), (5, 1), "from the 1,000 ns one on");
+    }
+
+    #[test]
+    fn sub_microsecond_bounds_and_other_fields_are_counted_by_the_component() {
+        let mut s = log();
+        // 10:00:00.0000005Z falls inside a microsecond the store cannot split.
+        let (n, asked) = counted(&mut s, "2026-11-05T10:00:00.0000005Z", "2026-11-06", None);
+        assert_eq!((n, asked), (7, 0), "the 600 ns one on");
+        let (n, asked) = counted(&mut s, "2026-11-05", "2026-11-10T10:00:00Z", Some("u_0"));
+        assert_eq!(asked, 0);
+        assert_eq!(n, (40..90).filter(|i| i % 3 == 0).count() as u64);
     }
 }

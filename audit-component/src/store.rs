@@ -71,6 +71,25 @@ pub trait Store {
     fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError>;
     /// Rows matching the request, in seq order.
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
+    /// How many rows `scan` would hand back over all its batches (ignoring
+    /// `descending` and `limit`). This default scans; stores with an index
+    /// answer directly.
+    fn count(&mut self, request: &ScanRequest) -> Result<u64, StoreError> {
+        let mut q = ScanRequest {
+            descending: false,
+            limit: 4096,
+            ..request.clone()
+        };
+        let mut n = 0u64;
+        loop {
+            let rows = self.scan(&q)?;
+            let Some(last) = rows.last() else {
+                return Ok(n);
+            };
+            n += rows.len() as u64;
+            q.after_seq = Some(last.seq);
+        }
+    }
     /// The row with this id.
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
     /// The tenant's settings document.

@@ -60,19 +60,13 @@ impl<S: EventStore> Store for Native<S> {
             .map_err(err)
     }
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
-        let q = b::ScanRequest {
-            tenant: q.tenant.clone(),
-            after_seq: q.after_seq,
-            before_seq: q.before_seq,
-            since_us: q.since_us,
-            until_us: q.until_us,
-            descending: q.descending,
-            limit: q.limit,
-        };
         self.0
-            .scan(&q)
+            .scan(&scan_request(q))
             .map(|rows| rows.into_iter().map(row_in).collect())
             .map_err(err)
+    }
+    fn count(&mut self, q: &ScanRequest) -> Result<u64, StoreError> {
+        self.0.count(&scan_request(q)).map_err(err)
     }
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
         self.0.get(tenant, id).map(|r| r.map(row_in)).map_err(err)
@@ -118,5 +112,17 @@ impl Stepping {
     /// Starts at the system's current time.
     pub fn now() -> Self {
         Stepping(Utc::now())
+    }
+}
+
+fn scan_request(q: &ScanRequest) -> b::ScanRequest {
+    b::ScanRequest {
+        tenant: q.tenant.clone(),
+        after_seq: q.after_seq,
+        before_seq: q.before_seq,
+        since_us: q.since_us,
+        until_us: q.until_us,
+        descending: q.descending,
+        limit: q.limit,
     }
 }

@@ -116,6 +116,10 @@ impl bindings::audit::log::store::Host for HostState {
         self.storage.scan(&request)
     }
 
+    fn count(&mut self, request: ScanRequest) -> Result<u64, StoreError> {
+        self.storage.count(&request)
+    }
+
     fn get(&mut self, tenant: String, id: String) -> Result<Option<Row>, StoreError> {
         self.storage.get(&tenant, &id)
     }

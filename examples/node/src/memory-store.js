@@ -53,11 +53,7 @@ export class MemoryStore {
 
   scan(q) {
     const rows = this.tenants.get(q.tenant) ?? [];
-    const keep = (r) =>
-      (q.afterSeq === undefined || r.seq > q.afterSeq) &&
-      (q.beforeSeq === undefined || r.seq < q.beforeSeq) &&
-      (q.sinceUs === undefined || r.occurredAtUs >= q.sinceUs) &&
-      (q.untilUs === undefined || r.occurredAtUs < q.untilUs);
+    const keep = (r) => within(q, r);
     const limit = Math.max(q.limit, 1);
     const ordered = q.descending ? [...rows].reverse() : rows;
     const out = [];
@@ -66,6 +62,12 @@ export class MemoryStore {
       if (keep(r)) out.push({ ...r });
     }
     return out;
+  }
+
+  /** How many rows `scan` would return over all its batches (a u64: a BigInt). */
+  count(q) {
+    const rows = this.tenants.get(q.tenant) ?? [];
+    return BigInt(rows.filter((r) => within(q, r)).length);
   }
 
   get(tenant, id) {
@@ -95,4 +97,14 @@ export class MemoryStore {
     const last = this.head(tenant);
     return last ? [last.seq, last.hash] : [0n, GENESIS];
   }
+}
+
+/** Whether a row is within every bound of a scan request. */
+function within(q, r) {
+  return (
+    (q.afterSeq === undefined || r.seq > q.afterSeq) &&
+    (q.beforeSeq === undefined || r.seq < q.beforeSeq) &&
+    (q.sinceUs === undefined || r.occurredAtUs >= q.sinceUs) &&
+    (q.untilUs === undefined || r.occurredAtUs < q.untilUs)
+  );
 }

@@ -44,7 +44,7 @@ test('a batch is stored whole or not at all', () => {
   assert.equal(count(store), 3);
 });
 
-test('scans honour every bound and the order', () => {
+test('scans and counts honour every bound and the order', () => {
   const store = new MemoryStore();
   store.append(chain('a', 1, 10, GENESIS));
   const scan = (q) => store.scan({ tenant: 'a', descending: false, limit: 100, ...q }).map((r) => Number(r.seq));
@@ -53,6 +53,11 @@ test('scans honour every bound and the order', () => {
   assert.deepEqual(scan({ sinceUs: 5000n, untilUs: 8000n }), [5, 6, 7]);
   assert.deepEqual(scan({ descending: true, limit: 2 }), [10, 9]);
   assert.deepEqual(scan({ limit: 0 }), [1]);
+  const count = (q) => store.count({ tenant: 'a', descending: false, limit: 1, ...q });
+  assert.equal(count({}), 10n);
+  assert.equal(count({ afterSeq: 3n, beforeSeq: 7n }), 3n);
+  assert.equal(count({ sinceUs: 5000n, untilUs: 8000n }), 3n);
+  assert.equal(count({ tenant: 'b' }), 0n);
   assert.equal(store.get('a', 'a-4').hash, 'ha4');
   assert.equal(store.get('a', 'nope'), undefined);
 });

@@ -287,6 +287,7 @@ class Session:
         linker.add_func("append", returning(s.append))
         linker.add_func("head", returning(s.head, _record, can_fail=False))
         linker.add_func("scan", returning(s.scan, lambda rows: [_record(r) for r in rows]))
+        linker.add_func("count", returning(s.count))
         linker.add_func("get", returning(s.get, _record, can_fail=False))
         linker.add_func("get-settings", returning(s.get_settings, can_fail=False))
         linker.add_func("put-settings", returning(s.put_settings))

@@ -124,15 +124,15 @@ class SqliteStore:
             " AND seq > ? AND seq < ? AND occurred_at_us >= ? AND occurred_at_us < ?"
             f" ORDER BY seq {order} LIMIT ?"
         )
-        params = (
-            request["tenant"],
-            _clamp(request.get("after_seq"), 0),
-            _clamp(request.get("before_seq"), 2**63 - 1),
-            _clamp(request.get("since_us"), -(2**63)),
-            _clamp(request.get("until_us"), 2**63 - 1),
-            max(request["limit"], 1),
-        )
+        params = _bounds(request) + (max(request["limit"], 1),)
         return [_row(r) for r in self._query_all(sql, params)]
+
+    def count(self, request: dict) -> int:
+        sql = (
+            "SELECT count(*) FROM audit_events WHERE tenant = ?"
+            " AND seq > ? AND seq < ? AND occurred_at_us >= ? AND occurred_at_us < ?"
+        )
+        return self._query_one(sql, _bounds(request))[0]
 
     def get(self, tenant: str, id: str) -> Optional[dict]:
         found = self._query_one(
@@ -231,6 +231,17 @@ class _Transaction:
         finally:
             if self.store.conn.in_transaction:
                 self.store.conn.execute("ROLLBACK")
+
+
+def _bounds(request: dict) -> tuple:
+    """A scan request's tenant, seq and time bounds as SQL parameters."""
+    return (
+        request["tenant"],
+        _clamp(request.get("after_seq"), 0),
+        _clamp(request.get("before_seq"), 2**63 - 1),
+        _clamp(request.get("since_us"), -(2**63)),
+        _clamp(request.get("until_us"), 2**63 - 1),
+    )
 
 
 def _clamp(value: Optional[int], default: int) -> int:

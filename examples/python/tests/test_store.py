@@ -71,7 +71,7 @@ class Store(unittest.TestCase):
             self.store.append([twin])
         self.assertEqual(self.count(), 1)
 
-    def test_scans_honour_every_bound_and_the_order(self) -> None:
+    def test_scans_and_counts_honour_every_bound_and_the_order(self) -> None:
         self.store.append(chain("a", 1, 10, GENESIS))
         scan = lambda **q: [r["seq"] for r in self.store.scan({  # noqa: E731
             "tenant": "a", "after_seq": None, "before_seq": None, "since_us": None,
@@ -81,6 +81,13 @@ class Store(unittest.TestCase):
         self.assertEqual(scan(since_us=5000, until_us=8000), [5, 6, 7])
         self.assertEqual(scan(descending=True, limit=2), [10, 9])
         self.assertEqual(scan(limit=0), [1])
+        count = lambda **q: self.store.count({  # noqa: E731
+            "tenant": "a", "after_seq": None, "before_seq": None, "since_us": None,
+            "until_us": None, "descending": False, "limit": 1, **q})
+        self.assertEqual(count(), 10)
+        self.assertEqual(count(after_seq=3, before_seq=7), 3)
+        self.assertEqual(count(since_us=5000, until_us=8000), 3)
+        self.assertEqual(count(tenant="b"), 0)
         self.assertEqual(self.store.get("a", "a-4")["hash"], "ha4")
         self.assertIsNone(self.store.get("a", "nope"))
 

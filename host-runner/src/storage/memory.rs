@@ -56,12 +56,7 @@ impl EventStore for MemoryStore {
         let Some(rows) = self.tenants.get(&q.tenant) else {
             return Ok(Vec::new());
         };
-        let keep = |r: &&Row| {
-            q.after_seq.is_none_or(|s| r.seq > s)
-                && q.before_seq.is_none_or(|s| r.seq < s)
-                && q.since_us.is_none_or(|t| r.occurred_at_us >= t)
-                && q.until_us.is_none_or(|t| r.occurred_at_us < t)
-        };
+        let keep = |r: &&Row| within(q, r);
         let limit = q.limit.max(1) as usize;
         Ok(if q.descending {
             rows.iter()
@@ -73,6 +68,12 @@ impl EventStore for MemoryStore {
         } else {
             rows.iter().filter(keep).take(limit).cloned().collect()
         })
+    }
+
+    fn count(&mut self, q: &ScanRequest) -> Result<u64, StoreError> {
+        Ok(self.tenants.get(&q.tenant).map_or(0, |rows| {
+            rows.iter().filter(|r| within(q, r)).count() as u64
+        }))
     }
 
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
@@ -116,4 +117,12 @@ impl EventStore for MemoryStore {
         rows.push(anchor);
         Ok(())
     }
+}
+
+/// Whether a row is within every bound of a scan request.
+fn within(q: &ScanRequest, r: &Row) -> bool {
+    q.after_seq.is_none_or(|s| r.seq > s)
+        && q.before_seq.is_none_or(|s| r.seq < s)
+        && q.since_us.is_none_or(|t| r.occurred_at_us >= t)
+        && q.until_us.is_none_or(|t| r.occurred_at_us < t)
 }

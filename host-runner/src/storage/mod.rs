@@ -22,6 +22,9 @@ pub trait EventStore: Send {
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError>;
     /// Rows in seq order matching every bound of the request.
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
+    /// How many rows `scan` would hand back over all its batches
+    /// (`descending` and `limit` do not apply).
+    fn count(&mut self, request: &ScanRequest) -> Result<u64, StoreError>;
     /// The row with this id in the tenant's log.
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError>;
     /// The tenant's settings document, byte for byte as last put.
