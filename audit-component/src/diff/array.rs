@@ -1,7 +1,9 @@
 //! Arrays: candidate edit scripts, and how a script becomes operations.
 //!
 //! Each array pair gets up to four candidates, and the shortest patch wins
-//! (ties go to the first in this order):
+//! (ties go to the first in this order); arrays matched by identity get
+//! only the first, since pairing their elements any other way would report
+//! one entity turning into another:
 //! 1. by identity: when every element of both arrays is an object with one
 //!    of the identity keys, its value a string or an integer unique within
 //!    each array, elements are matched by that value; the longest run that
@@ -10,7 +12,7 @@
 //! 2. otherwise, a longest common subsequence of equal elements (Myers),
 //!    with equal elements that changed places turned into `move`s, and the
 //!    rest of each gap paired in order (diffed, or replaced);
-//! 3. index by index (what most JSON diffs do);
+//! 3. index by index (what most JSON diffs do), unless matched by identity;
 //! 4. one `replace` of the whole array (not for arrays matched by identity,
 //!    whose elements keep their own changes).
 
@@ -89,8 +91,11 @@ impl Engine<'_, '_> {
         if !keyed && let Some(plan) = self.by_subsequence(x, y) {
             plans.push(plan);
         }
+        // Elements matched by identity are never paired by position: that
+        // could be shorter, but it would report an entity's id as changed
+        // (`/lists/0/id: "l_1" → "l_2"`) when two entities changed places.
         let positional = by_position(x.len(), y.len());
-        if !plans.iter().any(|p| p.same_as(&positional)) {
+        if !keyed && !plans.iter().any(|p| p.same_as(&positional)) {
             plans.push(positional);
         }
         let mut best: Option<(Vec<Op<'n, 'a>>, usize)> = None;

@@ -10,7 +10,9 @@
 //!   is one `add`), a match by identity key for arrays of objects (`id` by
 //!   default: "member u_7 added", reordering as `move`s), the index-by-index
 //!   script, and one `replace` of the whole array. Choosing the shortest
-//!   means a patch is never longer than the index-by-index diff.
+//!   means a patch is never longer than the index-by-index diff, except for
+//!   arrays matched by identity, whose elements are never paired by
+//!   position (that would show one entity's id turning into another's).
 //! - Values keep their JSON types; numbers are equal by value (`1` equals
 //!   `1.0`, as the canonical form writes both `1`); strings compare by exact
 //!   code points (no Unicode normalisation); long strings are compared whole.

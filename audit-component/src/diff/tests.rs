@@ -148,6 +148,29 @@ fn keyed_lists_match_by_identity() {
 }
 
 #[test]
+fn entities_that_change_places_are_never_renamed() {
+    // Two lists swap places and are renumbered: renaming `/lists/0/id`
+    // from l_1 to l_2 would be a shorter patch, and a false one.
+    let before = json!({"lists": [{"id": "l_1", "priority": 1}, {"id": "l_2", "priority": 2}]});
+    let after = json!({"lists": [{"id": "l_2", "priority": 1}, {"id": "l_1", "priority": 2}, {"id": "l_7", "priority": 3}]});
+    let p = ops(before, after);
+    assert!(
+        p.iter()
+            .all(|op| !op["path"].as_str().unwrap().ends_with("/id")),
+        "{p:?}"
+    );
+    assert_eq!(
+        p,
+        [
+            json!({"op": "move", "from": "/lists/1", "path": "/lists/0"}),
+            json!({"op": "replace", "path": "/lists/0/priority", "value": 1}),
+            json!({"op": "replace", "path": "/lists/1/priority", "value": 2}),
+            json!({"op": "add", "path": "/lists/2", "value": {"id": "l_7", "priority": 3}}),
+        ]
+    );
+}
+
+#[test]
 fn identity_keys_are_configurable() {
     let before = json!([{"step": "a", "wait": 1}, {"step": "b", "wait": 1}]);
     let after = json!([{"step": "b", "wait": 1}, {"step": "a", "wait": 5}]);
