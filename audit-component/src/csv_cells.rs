@@ -69,6 +69,10 @@ pub trait CellSource {
     fn change_count(&self) -> usize;
     /// Change `i`'s path.
     fn change_path(&self, i: usize) -> &str;
+    /// Change `i`'s operation: `add`, `remove`, `replace` or `move`.
+    fn change_op(&self, i: usize) -> &str;
+    /// For a `move`, where change `i`'s value came from.
+    fn change_from(&self, i: usize) -> Option<&str>;
     /// Change `i`'s old (or `new`) value: a string as its text, anything
     /// else as canonical JSON; `None` when absent.
     fn change_value(&self, i: usize, new: bool) -> Option<Cow<'_, str>>;
@@ -146,6 +150,14 @@ impl CellSource for Event {
         &self.changes[i].path
     }
 
+    fn change_op(&self, i: usize) -> &str {
+        self.changes[i].op.as_str()
+    }
+
+    fn change_from(&self, i: usize) -> Option<&str> {
+        self.changes[i].from.as_deref()
+    }
+
     fn change_value(&self, i: usize, new: bool) -> Option<Cow<'_, str>> {
         let c = &self.changes[i];
         if new { c.new.as_ref() } else { c.old.as_ref() }.map(value_text)
@@ -214,6 +226,14 @@ impl CellSource for EventView<'_> {
 
     fn change_path(&self, i: usize) -> &str {
         &self.changes[i].path
+    }
+
+    fn change_op(&self, i: usize) -> &str {
+        &self.changes[i].op
+    }
+
+    fn change_from(&self, i: usize) -> Option<&str> {
+        self.changes[i].from.as_deref()
     }
 
     fn change_value(&self, i: usize, new: bool) -> Option<Cow<'_, str>> {

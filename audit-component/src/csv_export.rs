@@ -64,6 +64,12 @@ pub enum Column {
     TargetName,
     /// The changed field's path; with rows of events, every path, one a line.
     Field,
+    /// What happened to the field: `add`, `remove`, `replace` or `move`;
+    /// with rows of events, one a line, beside `field`'s.
+    Change,
+    /// For a `move`, the path the value came from (empty otherwise); with
+    /// rows of events, one a line, beside `field`'s.
+    MovedFrom,
     /// The value before: a string as its text, anything else as JSON; with
     /// rows of events, one `path: value` line per change.
     OldValue,
@@ -113,6 +119,8 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("target_id", Column::TargetId),
     ("target_name", Column::TargetName),
     ("field", Column::Field),
+    ("change", Column::Change),
+    ("moved_from", Column::MovedFrom),
     ("old_value", Column::OldValue),
     ("new_value", Column::NewValue),
     ("outcome", Column::Outcome),
@@ -358,15 +366,11 @@ impl Layout {
             Column::TargetKind => lines(&|(kind, _, _)| Cow::Borrowed(kind)),
             Column::TargetId => lines(&|(_, id, _)| Cow::Borrowed(id)),
             Column::TargetName => lines(&|(_, _, name)| Cow::Borrowed(name.unwrap_or(""))),
-            Column::Field => match change {
-                Some(i) => Cow::Borrowed(e.change_path(i)),
-                None => Cow::Owned(
-                    (0..e.change_count())
-                        .map(|i| e.change_path(i))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-            },
+            Column::Field => per_change(e, change, |i| Cow::Borrowed(e.change_path(i))),
+            Column::Change => per_change(e, change, |i| Cow::Borrowed(e.change_op(i))),
+            Column::MovedFrom => {
+                per_change(e, change, |i| Cow::Borrowed(e.change_from(i).unwrap_or("")))
+            }
             Column::OldValue => changed(e, change, false),
             Column::NewValue => changed(e, change, true),
             Column::Outcome => Cow::Borrowed(e.outcome().as_str()),
@@ -400,6 +404,24 @@ impl Layout {
 
 /// A change's old or new value: one change's value, or every change's as
 /// `path: value` lines.
+/// A cell of one change (rows of changes), or one line per change (rows of
+/// events), lined up with the `field` cell's lines.
+fn per_change<'e, C: CellSource>(
+    e: &'e C,
+    change: Option<usize>,
+    cell: impl Fn(usize) -> Cow<'e, str>,
+) -> Cow<'e, str> {
+    match change {
+        Some(i) => cell(i),
+        None => Cow::Owned(
+            (0..e.change_count())
+                .map(cell)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    }
+}
+
 fn changed<C: CellSource>(e: &C, change: Option<usize>, new: bool) -> Cow<'_, str> {
     match change {
         Some(i) => e.change_value(i, new).unwrap_or(Cow::Borrowed("")),

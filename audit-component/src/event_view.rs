@@ -64,6 +64,12 @@ pub struct ChangeView<'a> {
     /// JSON Pointer.
     #[serde(borrow)]
     pub path: Cow<'a, str>,
+    /// `add`, `remove`, `replace` or `move`.
+    #[serde(borrow)]
+    pub op: Cow<'a, str>,
+    /// For `move`: where the value came from.
+    #[serde(borrow, default, deserialize_with = "opt_cow")]
+    pub from: Option<Cow<'a, str>>,
     /// Value before (a JSON `null` is `Some("null")`; absent is `None`).
     #[serde(borrow, default, deserialize_with = "present")]
     pub old: Option<&'a RawValue>,

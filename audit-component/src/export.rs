@@ -635,12 +635,14 @@ mod tests {
                 },
                 occurred_at: Some(format!("2026-11-{:02}T10:00:00.{:03}+02:00", 1 + i, i)),
                 before: Some(
-                    serde_json::json!({"a": null, "b": "x\"y", "c": [1, 2.5], "d": {"e": -0.0}})
-                        .to_string(),
+                    serde_json::json!({"a": null, "b": "x\"y", "c": [1, 2.5], "d": {"e": -0.0},
+                        "m": [{"id": 1, "v": 0}, {"id": 2, "v": 0}]})
+                    .to_string(),
                 ),
                 after: Some(
-                    serde_json::json!({"a": i, "b": names[i % names.len()], "c": true, "f": null})
-                        .to_string(),
+                    serde_json::json!({"a": i, "b": names[i % names.len()], "c": true, "f": null,
+                        "m": [{"id": 2, "v": 0}, {"id": 1, "v": i}]})
+                    .to_string(),
                 ),
                 metadata: (i % 2 == 0).then(|| r#"{"z":1,"a":"\u00e9\n"}"#.to_string()),
             })
@@ -658,6 +660,7 @@ mod tests {
             .unwrap();
         assert!(rows.iter().any(|r| r.body.contains("\"correlation_id\"")));
         assert!(rows.iter().any(|r| r.body.contains("\"label\"")));
+        assert!(rows.iter().any(|r| r.body.contains("\"from\":\"/m/1\"")));
         // Every column but `event`, which the exporter only writes from a
         // decoded event (the borrowed view has no canonical line).
         let all: Vec<String> = crate::csv_export::COLUMNS
@@ -680,6 +683,32 @@ mod tests {
                 assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn a_moved_element_says_so_and_where_from() {
+        let mut s = MemoryStore::default();
+        let input = crate::codec::parse_inputs(
+            r#"{"tenant":"acme","action":"campaign.updated","actor":{"id":"u_1","kind":"user"},"outcome":"success",
+                "before":{"lists":[{"id":"l_1","priority":1},{"id":"l_2","priority":2}]},
+                "after":{"lists":[{"id":"l_2","priority":1},{"id":"l_1","priority":2}]}}"#,
+            None,
+        )
+        .unwrap();
+        append_batch(&mut s, &mut Fixed, input).unwrap();
+        let mut r = request(Format::Csv);
+        r.rows = RowMode::Changes;
+        r.columns = ["field", "change", "moved_from", "old_value", "new_value"]
+            .map(String::from)
+            .to_vec();
+        let (out, _, _) = run(&mut s, &r);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"field\",\"change\",\"moved_from\",\"old_value\",\"new_value\"\r\n\
+             \"/lists/0\",\"move\",\"/lists/1\",\"{\"\"id\"\":\"\"l_2\"\",\"\"priority\"\":2}\",\"\"\r\n\
+             \"/lists/0/priority\",\"replace\",\"\",\"2\",\"1\"\r\n\
+             \"/lists/1/priority\",\"replace\",\"\",\"1\",\"2\"\r\n"
+        );
     }
 
     #[test]
