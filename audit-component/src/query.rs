@@ -258,10 +258,10 @@ mod tests {
         }
     }
 
-    struct Fixed;
+    pub struct Fixed;
     impl Clock for Fixed {
         fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).unwrap()
+            DateTime::from_timestamp(1_795_000_000, 0).unwrap() // 2026-11-18
         }
     }
 
@@ -564,11 +564,11 @@ mod count_tests {
     //! count of anything else is the component's own. Both must agree with
     //! the events a walk through the pages finds.
 
+    use super::tests::{Fixed, viewer};
     use super::*;
     use crate::append::append_batch;
     use crate::model::{Actor, ActorKind, Context, EventInput, Outcome};
     use crate::store::{Head, MemoryStore, StoreError};
-    use chrono::{DateTime, Utc};
 
     /// A memory store that says how often it was asked to count.
     #[derive(Default)]
@@ -599,13 +599,6 @@ mod count_tests {
         }
         fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
             self.rows.put_settings(tenant, settings)
-        }
-    }
-
-    struct Fixed;
-    impl Clock for Fixed {
-        fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).unwrap() // 2026-11-18
         }
     }
 
@@ -651,7 +644,7 @@ mod count_tests {
             order: Order::OldestFirst,
             limit: MAX_PAGE_EVENTS,
             cursor: None,
-            viewer: super::tests::viewer("admin"),
+            viewer: viewer("admin"),
             count: true,
         };
         let before = s.counts;

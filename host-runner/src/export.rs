@@ -8,7 +8,22 @@
 //! # let runtime = Runtime::new(Options::default())?;
 //! # let store = SqliteStore::open("audit.db".as_ref())?;
 //! # let mut session = runtime.session(Box::new(store), Box::new(SystemClock));
-//! # let request: ExportRequest = todo!();
+//! // The whole log as CSV with the default columns, read by an admin.
+//! let request = ExportRequest {
+//!     filter: Filter::whole_log("acme"),
+//!     order: Order::OldestFirst,
+//!     viewer: Viewer {
+//!         actor: Actor { id: "u_42".into(), name: None, email: None, kind: ActorKind::User },
+//!         roles: vec!["admin".into()],
+//!         context: RequestContext { ip: None, user_agent: None, session_id: None, request_id: None },
+//!     },
+//!     format: ExportFormat::Csv,
+//!     columns: vec![],
+//!     rows: ExportRows::Events,
+//!     byte_order_mark: false,
+//!     utc_offset: None,
+//!     proof: None,
+//! };
 //! let mut export = session.export(&request)?;
 //! let mut out = std::io::stdout().lock();
 //! while let Some(chunk) = export.next_chunk()? {
