@@ -45,5 +45,7 @@ mod catalog;
 mod auth;
 // Bulk operations: a parent and its children, linked, all or nothing.
 mod bulk;
+// The import graphs of the engine and the host: no cycle, no upward import.
+mod layers;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.
 mod polyglot;
