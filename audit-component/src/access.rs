@@ -10,7 +10,8 @@
 
 use crate::append::append_own;
 use crate::error::{Error, Result, quoted};
-use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::model::{Actor, Context, Event, EventInput, Outcome};
+use crate::own;
 use crate::settings;
 use crate::store::{Clock, Store};
 use crate::validate::prepare;
@@ -80,8 +81,8 @@ pub enum Read {
 impl Read {
     fn action(self) -> &'static str {
         match self {
-            Read::View => "audit_log.viewed",
-            Read::Export => "audit_log.exported",
+            Read::View => own::VIEWED,
+            Read::Export => own::EXPORTED,
         }
     }
 }
@@ -106,23 +107,11 @@ pub fn prepare_read(
     let mut metadata = details;
     metadata.insert("viewer_roles".into(), json!(viewer.roles));
     let input = EventInput {
-        tenant: tenant.to_string(),
-        action: read.action().into(),
-        actor: viewer.actor.clone(),
-        targets: vec![Target {
-            kind: "audit_log".into(),
-            id: tenant.to_string(),
-            name: None,
-        }],
-        outcome: Outcome::Success,
-        failure_reason: None,
         context: viewer.context.clone(),
-        occurred_at: None,
-        before: None,
-        after: None,
         metadata: Some(crate::canonical::to_string(&Value::Object(
             metadata.clone(),
         ))),
+        ..own::event(tenant, read.action(), viewer.actor.clone())
     };
     // Validate now, so that a bad viewer is refused before anything is read.
     prepare(input.clone(), store).map_err(|e| match e {

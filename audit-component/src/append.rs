@@ -1,12 +1,12 @@
 //! Appending: validate every input, then give each its place in its
 //! tenant's chain and store them all in one call, all or nothing.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, store_error};
 use crate::limits::MAX_BATCH_EVENTS;
 use crate::model::{Event, EventInput};
 use crate::store::{Clock, Head, Row, Store, StoreError};
 use crate::validate::{Correlation, Prepared, Preparer, prepare};
-use crate::{canonical_ser, chain, time};
+use crate::{canonical_ser, chain, own, time};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -14,13 +14,8 @@ use std::collections::BTreeMap;
 /// first, before it gives up.
 const MAX_CONFLICT_RETRIES: usize = 32;
 
-/// The namespace of the log's own events (`audit_log.settings_updated`,
-/// `audit_log.purged`): only the log records them, so that none can be
-/// faked through `append` (a purge anchor, above all).
-pub const RESERVED_PREFIX: &str = "audit_log.";
-
 pub(crate) fn refuse_reserved(input: &EventInput) -> Result<()> {
-    if input.action.starts_with(RESERVED_PREFIX) {
+    if input.action.starts_with(own::RESERVED_PREFIX) {
         return Err(Error::invalid(
             "action",
             "audit_log.* actions are recorded by the log itself",
@@ -211,15 +206,6 @@ fn seal(
 pub fn body(event: &Event) -> Result<String> {
     canonical_ser::to_string_without(event, "hash")
         .map_err(|e| Error::Other(format!("encoding an event: {e}")))
-}
-
-/// A store failure as an engine error.
-pub fn store_error(e: StoreError) -> Error {
-    match e {
-        StoreError::Conflict => Error::Store("the log moved while it was being written".into()),
-        StoreError::Busy(m) => Error::Store(format!("busy: {m}")),
-        StoreError::Failed(m) => Error::Store(m),
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ mod generated {
 }
 
 use crate::{
-    access, append, bulk, codec, csv_export, export, filter, model, query, settings, store,
+    access, append, bulk, codec, csv_export, export, filter, model, page, query, settings, store,
 };
 use generated::audit::log::{clock as wclock, keyring as wkeyring, store as wstore, types as wit};
 use generated::exports::audit::log::data_export as wexport;
@@ -370,8 +370,8 @@ fn filter_in(f: wit::Filter) -> filter::Filter {
     }
 }
 
-fn page_request_in(r: wit::PageRequest) -> query::PageRequest {
-    query::PageRequest {
+fn page_request_in(r: wit::PageRequest) -> page::PageRequest {
+    page::PageRequest {
         filter: filter_in(r.filter),
         order: order_in(r.order),
         limit: r.limit,
@@ -381,10 +381,10 @@ fn page_request_in(r: wit::PageRequest) -> query::PageRequest {
     }
 }
 
-fn order_in(o: wit::Order) -> query::Order {
+fn order_in(o: wit::Order) -> page::Order {
     match o {
-        wit::Order::NewestFirst => query::Order::NewestFirst,
-        wit::Order::OldestFirst => query::Order::OldestFirst,
+        wit::Order::NewestFirst => page::Order::NewestFirst,
+        wit::Order::OldestFirst => page::Order::OldestFirst,
     }
 }
 
@@ -536,10 +536,8 @@ fn change_out(c: model::Change) -> wit::Change {
 }
 
 fn change_in(c: wit::Change) -> crate::Result<model::Change> {
-    let parse = |field: &str, v: Option<String>| {
-        v.map(|t| crate::validate::parse_json(field, &t))
-            .transpose()
-    };
+    let parse =
+        |field: &str, v: Option<String>| v.map(|t| crate::parse::parse_json(field, &t)).transpose();
     Ok(model::Change {
         op: match c.op {
             wit::ChangeOp::Add => model::ChangeOp::Add,
@@ -606,7 +604,7 @@ fn event_in(e: wit::Event) -> crate::Result<model::Event> {
             .collect::<crate::Result<_>>()?,
         metadata: e
             .metadata
-            .map(|m| crate::validate::parse_json("metadata", &m))
+            .map(|m| crate::parse::parse_json("metadata", &m))
             .transpose()?,
         prev_hash: e.prev_hash,
         hash: Some(e.hash),

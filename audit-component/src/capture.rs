@@ -8,13 +8,9 @@ use crate::diff::{self, Hidden, Node};
 use crate::error::{Error, Result};
 use crate::limits::MAX_STATE_BYTES;
 use crate::model::Change;
-use crate::redact::Redactor;
+use crate::redact::{Fingerprints, Redactor};
 use crate::rules::Rules;
 use serde_json::Value;
-
-/// Asks the host for the keyed fingerprints of messages; `Ok(None)` when it
-/// has no key.
-pub type Fingerprints<'f> = dyn FnMut(&[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>> + 'f;
 
 /// Asks the host for the keyed fingerprints of messages under a named
 /// tenant's key.
@@ -42,10 +38,10 @@ pub fn request(
     keyring: &mut TenantFingerprints,
 ) -> Result<Compared> {
     if let Some(action) = action {
-        crate::validate::action(action)?;
+        crate::fields::action(action)?;
     }
     if let Some(tenant) = tenant {
-        crate::validate::tenant(tenant)?;
+        crate::fields::tenant(tenant)?;
     }
     let settings = match settings {
         Some(text) => crate::settings::parse(text)?,

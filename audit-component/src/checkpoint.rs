@@ -14,9 +14,11 @@
 //! `type` keeps a checkpoint signature from being taken for anything else.
 
 use crate::error::{Error, Result};
+use crate::fields;
+use crate::parse;
 use crate::store::{Clock, Store};
 use crate::verify::{self, Report};
-use crate::{canonical, chain, time, validate};
+use crate::{canonical, chain, time};
 use base64ct::{Base64, Encoding};
 use ed25519_dalek::pkcs8::DecodePublicKey;
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -75,7 +77,7 @@ impl Checkpoint {
                 format!("must be {CHECKPOINT_TYPE}"),
             ));
         }
-        validate::tenant(&self.tenant).map_err(|e| e.within("checkpoint"))?;
+        fields::tenant(&self.tenant).map_err(|e| e.within("checkpoint"))?;
         if self.seq == 0 {
             return Err(Error::invalid("checkpoint.seq", "must be at least 1"));
         }
@@ -147,7 +149,7 @@ pub fn parse_keys(texts: &[String]) -> Result<Vec<PublicKey>> {
 /// Reads a checkpoint document. Any JSON formatting is accepted (member
 /// order, whitespace, escapes): what is verified is the canonical form.
 pub fn parse_document(text: &str) -> Result<Document> {
-    let value = validate::parse_json("", text)?;
+    let value = parse::parse_json("", text)?;
     let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };

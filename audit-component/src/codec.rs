@@ -1,10 +1,11 @@
 //! JSON in and out: event inputs parsed from JSON text (one object, an
 //! array, or JSON Lines), and stored events written as canonical JSON lines.
 
+use crate::canonical;
 use crate::error::{Error, Result, quoted};
 use crate::limits::{MAX_BATCH_EVENTS, MAX_INPUT_BYTES};
 use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
-use crate::{canonical, validate};
+use crate::parse;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -64,7 +65,7 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
                 break;
             }
             Some(Ok(v)) => values.push(v),
-            Some(Err(e)) => return Err(validate::json_error(&format!("events[{index}]"), &e)),
+            Some(Err(e)) => return Err(parse::json_error(&format!("events[{index}]"), &e)),
         }
         if values.len() > MAX_BATCH_EVENTS {
             return Err(Error::too_large(

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::filter::Filter;
-use crate::query::Order;
+use crate::page::Order;
 use crate::{canonical, chain};
 use sha2::{Digest, Sha256};
 

@@ -3,6 +3,7 @@
 //! Every message is a single line that names the field; values are never
 //! echoed (they may be secrets), except short enum tokens, escaped.
 
+use crate::store::StoreError;
 use std::fmt;
 
 /// Why a call was refused or failed.
@@ -120,6 +121,15 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A failure of the host's store as an engine error.
+pub fn store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Conflict => Error::Store("the log moved while it was being written".into()),
+        StoreError::Busy(m) => Error::Store(format!("busy: {m}")),
+        StoreError::Failed(m) => Error::Store(m),
+    }
+}
 
 /// Replaces line breaks and other control characters so that a message stays
 /// on one line whatever it quotes.

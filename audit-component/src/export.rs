@@ -10,13 +10,13 @@
 //! snapshot's range, and a last chunk can carry it.
 
 use crate::access::{self, Read, Viewer};
-use crate::append::store_error;
 use crate::codec;
 use crate::csv_export::{self, Layout, RowMode};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, store_error};
 use crate::event_view::EventView;
 use crate::filter::{Compiled, Filter};
-use crate::query::{Order, filter_json, matching};
+use crate::page::Order;
+use crate::query::{filter_json, matching};
 use crate::scan::{MAX_BATCH_ROWS, Scanner};
 use crate::store::{Clock, Row, Store};
 use serde_json::{Map, json};
@@ -284,7 +284,7 @@ pub fn start(
 }
 
 /// A stored row read as a borrowed view, checked against its columns as
-/// [`crate::query::decode`] checks a decoded one.
+/// [`crate::row::decode`] checks a decoded one.
 fn view<'r>(tenant: &str, row: &'r Row) -> Result<EventView<'r>> {
     let mut view: EventView<'r> = serde_json::from_str(&row.body).map_err(|e| {
         Error::Store(format!(
@@ -671,7 +671,7 @@ mod tests {
         for (mode, offset) in [(RowMode::Events, None), (RowMode::Changes, Some("-05:30"))] {
             let layout = Layout::new(&all, mode, offset).unwrap();
             for row in &rows {
-                let event = crate::query::decode("acme", row.clone()).unwrap();
+                let event = crate::row::decode("acme", row.clone()).unwrap();
                 let borrowed = view("acme", row).unwrap();
                 let (mut a, mut b) = (
                     csv_export::writer(Vec::new()),

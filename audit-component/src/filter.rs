@@ -9,10 +9,11 @@
 
 use crate::classify::CHANGE_TYPES;
 use crate::error::{Error, Result};
+use crate::fields;
 use crate::keyword::Keyword;
 use crate::limits::{MAX_ID_BYTES, MAX_NAME_BYTES};
 use crate::model::{Event, Outcome};
-use crate::{canonical, ip, time, validate};
+use crate::{canonical, ip, time};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use memchr::memmem;
@@ -109,7 +110,7 @@ pub struct Compiled {
 impl Compiled {
     /// Checks every field; errors name it (`filter.ip: ...`).
     pub fn new(f: &Filter) -> Result<Self> {
-        validate::tenant(&f.tenant).map_err(|e| e.within("filter"))?;
+        fields::tenant(&f.tenant).map_err(|e| e.within("filter"))?;
         sizes(f)?;
         let bound = |field: &str, v: &Option<String>| -> Result<Option<DateTime<Utc>>> {
             v.as_deref()
@@ -134,7 +135,7 @@ impl Compiled {
             None => None,
             Some(a) => match a.strip_suffix(".*") {
                 Some(entity) => {
-                    validate::action(&format!("{entity}.x")).map_err(|_| {
+                    fields::action(&format!("{entity}.x")).map_err(|_| {
                         Error::invalid(
                             "filter.action",
                             "must be an action name or entity.* (such as user.*)",
@@ -144,7 +145,7 @@ impl Compiled {
                     Some(ActionMatch::Prefix(format!("{entity}.")))
                 }
                 None => {
-                    validate::action(a).map_err(|e| e.within("filter"))?;
+                    fields::action(a).map_err(|e| e.within("filter"))?;
                     member("action", a, true);
                     Some(ActionMatch::Exact(a.to_string()))
                 }

@@ -200,7 +200,7 @@ fn a_jsonl_export_verifies_and_tampering_is_found() {
     let cp = signed(&mut s);
     let lines: Vec<String> = rows(&mut s)
         .into_iter()
-        .map(|r| codec::to_json(&crate::query::decode("acme", r).unwrap()).unwrap())
+        .map(|r| codec::to_json(&crate::row::decode("acme", r).unwrap()).unwrap())
         .collect();
     let proof = proof_line(&cp, 1).unwrap();
     let check = |lines: &[String], chunk: usize| {
@@ -265,7 +265,7 @@ fn csv_export(s: &mut MemoryStore, cp: &str, with_actor: bool) -> Vec<Vec<String
     }
     records.push(header.iter().map(|h| h.to_string()).collect());
     for row in rows(s) {
-        let event = crate::query::decode("acme", row).unwrap();
+        let event = crate::row::decode("acme", row).unwrap();
         let mut record = vec![
             event.seq.to_string(),
             event.prev_hash.clone(),

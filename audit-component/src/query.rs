@@ -7,65 +7,20 @@
 //! read is checked and recorded by [`crate::access`].
 
 use crate::access::{self, Read, Viewer};
-use crate::append::store_error;
-use crate::error::{Error, Result, quoted};
+use crate::cursor;
+use crate::error::{Error, Result, quoted, store_error};
 use crate::filter::Compiled;
 use crate::limits::MAX_PAGE_EVENTS;
 use crate::model::Event;
 use crate::scan::{MAX_BATCH_ROWS, Scanner};
 use crate::store::{Clock, Row, ScanRequest, Store};
-use crate::{cursor, validate};
 use serde_json::{Map, Value, json};
 
+use crate::fields;
+use crate::page::{Order, Page, PageRequest};
+use crate::row::decode;
+
 pub use crate::filter::Filter;
-
-/// The order of a read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Order {
-    /// Highest seq first.
-    #[default]
-    NewestFirst,
-    /// Lowest seq first.
-    OldestFirst,
-}
-
-impl Order {
-    /// The name recorded in read events.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Order::NewestFirst => "newest_first",
-            Order::OldestFirst => "oldest_first",
-        }
-    }
-}
-
-/// One page request (the WIT `page-request`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageRequest {
-    /// Which events.
-    pub filter: Filter,
-    /// Which order.
-    pub order: Order,
-    /// How many at most.
-    pub limit: u32,
-    /// Where to go on.
-    pub cursor: Option<String>,
-    /// Who reads.
-    pub viewer: Viewer,
-    /// Whether to count every match too.
-    pub count: bool,
-}
-
-/// One page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    /// The events.
-    pub events: Vec<Event>,
-    /// Where the next page starts, when there is one.
-    pub next_cursor: Option<String>,
-    /// Every match, when counted.
-    pub total: Option<u64>,
-}
 
 /// Reads one page for the request's viewer, and records the read.
 pub fn query(
@@ -193,7 +148,7 @@ pub fn get_event(
     id: &str,
     viewer: &Viewer,
 ) -> Result<Event> {
-    validate::tenant(tenant)?;
+    fields::tenant(tenant)?;
     if id.len() > crate::limits::MAX_ID_BYTES {
         return Err(Error::too_large(
             "id",
@@ -216,24 +171,6 @@ pub fn get_event(
         }
     };
     read.record(store, clock, Map::new())?;
-    Ok(event)
-}
-
-/// A stored row as an event, checked against the columns it came with.
-pub fn decode(tenant: &str, row: Row) -> Result<Event> {
-    let mut event: Event = serde_json::from_str(&row.body).map_err(|e| {
-        Error::Store(format!(
-            "stored event {} of tenant {tenant} is unreadable: {e}",
-            row.seq
-        ))
-    })?;
-    if event.seq != row.seq || event.tenant != row.tenant || event.tenant != tenant {
-        return Err(Error::Store(format!(
-            "stored event {} of tenant {tenant} does not match its row",
-            row.seq
-        )));
-    }
-    event.hash = Some(row.hash);
     Ok(event)
 }
 

@@ -33,8 +33,11 @@ use crate::diff::node::{self, Hidden, Node};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 
-/// What a hidden value is written as.
-pub const PLACEHOLDER: &str = "[redacted]";
+pub use crate::diff::node::PLACEHOLDER;
+
+/// Asks the host for the keyed fingerprints of messages; `Ok(None)` when it
+/// has no key.
+pub type Fingerprints<'f> = dyn FnMut(&[Vec<u8>]) -> Result<Option<Vec<[u8; 32]>>> + 'f;
 
 /// What the host's keyed fingerprint is computed over: this prefix, then
 /// the canonical JSON of the value (RFC 8785, as hashed events).
@@ -338,7 +341,7 @@ impl<'r> Redactor<'r> {
 
     /// The table of hidden values. `fingerprints` asks the host for the
     /// keyed fingerprints of the messages (`None`: it has no key).
-    pub fn finish(self, fingerprints: &mut crate::capture::Fingerprints) -> Result<Vec<Hidden>> {
+    pub fn finish(self, fingerprints: &mut Fingerprints) -> Result<Vec<Hidden>> {
         if self.pending.is_empty() {
             return Ok(Vec::new());
         }

@@ -12,10 +12,12 @@
 
 use crate::append::commit_with;
 use crate::error::{Error, Result};
-use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::fields;
+use crate::model::{Actor, Event, EventInput};
+use crate::own;
 use crate::store::{Clock, Store};
-use crate::verify::{self, Anchor, PURGED_ACTION, Report};
-use crate::{settings, time, validate};
+use crate::verify::{self, Anchor, Report};
+use crate::{settings, time};
 use serde::{Deserialize, Serialize};
 
 /// The longest retention period, in days (100 years).
@@ -110,7 +112,7 @@ pub fn purge(
     tenant: &str,
     actor: Actor,
 ) -> Result<PurgeOutcome> {
-    validate::tenant(tenant)?;
+    fields::tenant(tenant)?;
     let retention = settings::load(store, tenant)?.retention;
     // Stored settings were checked when they were put; a store edited by
     // hand must not lower the floor.
@@ -145,21 +147,8 @@ pub fn purge(
     let metadata = serde_json::to_string(&anchor)
         .map_err(|e| Error::Other(format!("encoding a purge anchor: {e}")))?;
     let input = EventInput {
-        tenant: tenant.to_string(),
-        action: PURGED_ACTION.into(),
-        actor,
-        targets: vec![Target {
-            kind: "audit_log".into(),
-            id: tenant.to_string(),
-            name: None,
-        }],
-        outcome: Outcome::Success,
-        failure_reason: None,
-        context: Context::default(),
-        occurred_at: None,
-        before: None,
-        after: None,
         metadata: Some(metadata),
+        ..own::event(tenant, own::PURGED, actor)
     };
     let prepared = crate::validate::prepare(input, store)?;
     let mut attempts = 0;

@@ -126,7 +126,7 @@ pub fn check(settings: &TenantSettings) -> Result<()> {
 }
 
 fn action_name(action: &str, field: &str) -> Result<()> {
-    crate::validate::action(action).map_err(|_| {
+    crate::fields::action(action).map_err(|_| {
         Error::invalid(
             field,
             "each member must be an action name, entity.verb (such as user.updated)",

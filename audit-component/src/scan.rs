@@ -7,8 +7,7 @@
 //! [`MAX_BATCH_ROWS`], so a selective filter does not pay a store call per
 //! handful of rows.
 
-use crate::append::store_error;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, store_error};
 use crate::store::{Row, ScanRequest, Store};
 
 /// Rows per store call, at most.

@@ -6,11 +6,14 @@
 //! with a default, so that a tenant that never stored settings behaves as
 //! documented in `docs/settings.md`.
 
-use crate::append::{append_own, store_error};
-use crate::error::{Error, Result};
-use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::append::append_own;
+use crate::canonical;
+use crate::error::{Error, Result, store_error};
+use crate::fields;
+use crate::model::{Actor, Event, EventInput};
+use crate::own;
+use crate::parse;
 use crate::store::{Clock, Store};
-use crate::{canonical, validate};
 use serde::{Deserialize, Serialize};
 
 /// A tenant's settings. Members left out of a stored or given document take
@@ -36,7 +39,7 @@ pub struct TenantSettings {
 
 /// Parses a settings document; errors name the member (`settings.x`).
 pub fn parse(text: &str) -> Result<TenantSettings> {
-    let value = validate::parse_json("settings", text)?;
+    let value = parse::parse_json("settings", text)?;
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
@@ -75,7 +78,7 @@ pub fn to_json(settings: &TenantSettings) -> Result<String> {
 
 /// The tenant's settings, or the defaults when it never stored any.
 pub fn load(store: &mut impl Store, tenant: &str) -> Result<TenantSettings> {
-    validate::tenant(tenant)?;
+    fields::tenant(tenant)?;
     match store.get_settings(tenant).map_err(store_error)? {
         None => Ok(TenantSettings::default()),
         Some(text) => parse(&text).map_err(|e| {
@@ -118,21 +121,10 @@ pub(crate) fn apply(
         .map_err(|e| e.within("settings"))?;
     let (old_json, new_json) = (to_json(old)?, to_json(new)?);
     let input = EventInput {
-        tenant: tenant.to_string(),
-        action: "audit_log.settings_updated".into(),
-        actor,
-        targets: vec![Target {
-            kind: "audit_log".into(),
-            id: tenant.to_string(),
-            name: None,
-        }],
-        outcome: Outcome::Success,
-        failure_reason: None,
-        context: Context::default(),
-        occurred_at: None,
         before: Some(old_json),
         after: Some(new_json.clone()),
         metadata: metadata.map(|m| canonical::to_string(&m)),
+        ..own::event(tenant, own::SETTINGS_UPDATED, actor)
     };
     let event = append_own(store, clock, input)?;
     store.put_settings(tenant, &new_json).map_err(store_error)?;

@@ -3,9 +3,9 @@
 //! by the tenant's catalog ([`crate::catalog`]: refused when its profile
 //! does not know it), then the state documents are parsed and diffed.
 
-use crate::append::store_error;
 use crate::catalog::{Catalog, Writer};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, store_error};
+use crate::fields;
 use crate::limits::*;
 use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
 use crate::rules::{self, Rules};
@@ -170,8 +170,8 @@ struct Checked {
 /// Every check that needs no parsing of JSON.
 fn check(input: EventInput) -> Result<Checked> {
     check_sizes(&input)?;
-    tenant(&input.tenant)?;
-    action(&input.action)?;
+    fields::tenant(&input.tenant)?;
+    fields::action(&input.action)?;
     actor(&input.actor)?;
     for (i, t) in input.targets.iter().enumerate() {
         target(t).map_err(|e| e.within(&format!("targets[{i}]")))?;
@@ -276,46 +276,6 @@ fn check_sizes(e: &EventInput) -> Result<()> {
     Ok(())
 }
 
-/// A tenant name: 1 to 128 ASCII letters, digits and `.`, `_`, `-`, `:`, `@`.
-pub fn tenant(t: &str) -> Result<()> {
-    if t.is_empty() {
-        return Err(Error::invalid("tenant", "required"));
-    }
-    if t.len() > MAX_NAME_BYTES {
-        return Err(Error::too_large("tenant", MAX_NAME_BYTES, t.len(), "bytes"));
-    }
-    if !t
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"._-:@".contains(&b))
-    {
-        return Err(Error::invalid(
-            "tenant",
-            "only ASCII letters, digits and . _ - : @ are allowed",
-        ));
-    }
-    Ok(())
-}
-
-/// An action name: `entity.verb`, lowercase ASCII letters, digits and `_`
-/// in two or more non-empty parts joined by `.`.
-pub fn action(a: &str) -> Result<()> {
-    if a.is_empty() {
-        return Err(Error::invalid("action", "required"));
-    }
-    let parts_ok = a.split('.').all(|p| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    });
-    if !parts_ok || !a.contains('.') {
-        return Err(Error::invalid(
-            "action",
-            "must be entity.verb: lowercase letters, digits and _ in parts joined by . (such as user.login_failed)",
-        ));
-    }
-    Ok(())
-}
-
 fn actor(a: &Actor) -> Result<()> {
     not_blank("actor.id", &a.id)?;
     if let Some(email) = &a.email {
@@ -357,39 +317,6 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
         return Err(Error::invalid(field, "required, and must not be blank"));
     }
     Ok(())
-}
-
-/// Parses JSON text, with errors that name the field and never quote it.
-/// Objects that name a member twice are refused ([`crate::strict`]).
-pub fn parse_json(field: &str, text: &str) -> Result<Value> {
-    serde_json::from_str::<crate::strict::Strict>(text)
-        .map(|s| s.0)
-        .map_err(|e| json_error(field, &e))
-}
-
-/// A serde_json error as a field error, without the input's text.
-pub fn json_error(field: &str, e: &serde_json::Error) -> Error {
-    let message = e.to_string();
-    if message.starts_with("recursion limit exceeded") {
-        return Error::invalid(
-            field,
-            format!("nested deeper than the limit of {MAX_JSON_DEPTH} levels"),
-        );
-    }
-    let reason = match e.classify() {
-        serde_json::error::Category::Eof => "not valid JSON: it ends too early".to_string(),
-        _ => format!("not valid JSON: {}", strip_position(&message)),
-    };
-    Error::invalid(
-        field,
-        format!("{reason} (line {}, column {})", e.line(), e.column()),
-    )
-}
-
-fn strip_position(message: &str) -> &str {
-    message
-        .rsplit_once(" at line ")
-        .map_or(message, |(head, _)| head)
 }
 
 #[cfg(test)]

@@ -16,9 +16,10 @@
 //! event is reported once, as `modified`, not also as a broken chain.
 
 use crate::checkpoint::{self, Checkpoint};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, store_error};
+use crate::fields;
 use crate::store::{Head, Row, ScanRequest, Store};
-use crate::{append::store_error, chain, time, validate};
+use crate::{chain, own, time};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -30,9 +31,6 @@ pub const MAX_FINDINGS: usize = 1000;
 
 /// Rows read from the store per scan.
 const BATCH: u32 = 1000;
-
-/// The action of the event that records a purge and anchors the chain.
-pub const PURGED_ACTION: &str = "audit_log.purged";
 
 /// What kind of tampering a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -504,7 +502,7 @@ impl Checker {
                     }
                     None => self.start_prev_hash = Some(link.prev_hash.to_string()),
                 }
-                if link.action == PURGED_ACTION
+                if link.action == own::PURGED
                     && let Some(anchor) = anchor_of(body)
                 {
                     self.anchors.push(anchor);
@@ -843,7 +841,7 @@ pub(crate) fn start(
     checkpoints: &[String],
     public_keys: &[String],
 ) -> Result<Checker> {
-    validate::tenant(tenant)?;
+    fields::tenant(tenant)?;
     let mut checker = Checker::new(tenant);
     open_checkpoints(&mut checker, tenant, checkpoints, public_keys)?;
     Ok(checker)

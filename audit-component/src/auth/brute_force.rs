@@ -17,8 +17,9 @@
 use crate::auth::BruteForceSettings;
 use crate::catalog::auth::{BRUTE_FORCE, CATEGORY, LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT};
 use crate::error::Result;
-use crate::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
-use crate::query::decode;
+use crate::model::{Context, EventInput, Outcome, Target};
+use crate::own;
+use crate::row::decode;
 use crate::scan::{MAX_BATCH_ROWS, Scanner};
 use crate::store::Store;
 use crate::{canonical, time};
@@ -140,12 +141,7 @@ pub fn check(
     Ok(Some(EventInput {
         tenant: tenant.to_string(),
         action: BRUTE_FORCE.into(),
-        actor: Actor {
-            id: "audit_log".into(),
-            name: None,
-            email: None,
-            kind: ActorKind::System,
-        },
+        actor: own::system_actor(),
         targets: crossed,
         outcome: Outcome::Success,
         failure_reason: None,

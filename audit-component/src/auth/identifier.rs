@@ -91,7 +91,7 @@ pub fn hide(store: &mut impl Store, tenant: &str, field: &str, text: &str) -> Re
     message.extend_from_slice(normal.as_bytes());
     let fingerprint = match store
         .fingerprints(tenant, &[message])
-        .map_err(crate::append::store_error)?
+        .map_err(crate::error::store_error)?
     {
         None => None,
         Some(digests) => match digests.as_slice() {

@@ -29,11 +29,12 @@ use crate::error::{Error, Result};
 use crate::model::{Actor, ActorKind, Context, Event, EventInput, Outcome, Target};
 use crate::store::{Clock, Store};
 use crate::validate::{Prepared, Preparer};
-use crate::{canonical, settings, time, validate};
+use crate::{canonical, settings, time};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::fields;
 pub use brute_force::IP_KIND;
 pub use identifier::Hidden;
 
@@ -239,7 +240,7 @@ pub fn record_login(
     clock: &mut impl Clock,
     attempt: LoginAttempt,
 ) -> Result<LoginRecorded> {
-    validate::tenant(&attempt.tenant)?;
+    fields::tenant(&attempt.tenant)?;
     let at = when(clock, attempt.occurred_at.as_deref())?;
     let tenant = attempt.tenant.clone();
     let (action, actor, targets, account_key) = match (attempt.failure, attempt.account) {
@@ -324,7 +325,7 @@ pub fn record_logout(
     clock: &mut impl Clock,
     logout: Logout,
 ) -> Result<Event> {
-    validate::tenant(&logout.tenant)?;
+    fields::tenant(&logout.tenant)?;
     let at = when(clock, logout.occurred_at.as_deref())?;
     let Some(session_id) = logout.context.session_id.clone() else {
         return Err(Error::invalid(
@@ -396,7 +397,7 @@ pub fn record_recovery(
     clock: &mut impl Clock,
     request: Recovery,
 ) -> Result<Event> {
-    validate::tenant(&request.tenant)?;
+    fields::tenant(&request.tenant)?;
     let at = when(clock, request.occurred_at.as_deref())?;
     let (action, actor, targets, outcome, reason) = match request.account {
         Some(account) => (

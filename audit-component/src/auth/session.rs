@@ -6,7 +6,7 @@
 use crate::catalog::auth::LOGIN_SUCCEEDED;
 use crate::error::Result;
 use crate::model::{Event, Outcome};
-use crate::query::decode;
+use crate::row::decode;
 use crate::scan::Scanner;
 use crate::store::Store;
 use crate::{canonical, time};

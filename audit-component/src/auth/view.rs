@@ -7,7 +7,8 @@ use super::Method;
 use crate::catalog::auth::CATEGORY;
 use crate::error::{Error, Result};
 use crate::model::{ActorKind, Event};
-use crate::query::{self, PageRequest};
+use crate::page::PageRequest;
+use crate::query;
 use crate::store::{Clock, Store};
 use serde_json::Value;
 

@@ -6,8 +6,9 @@
 use super::{Entry, Origin, Profile, auth, change_type, own};
 use crate::classify::CHANGE_TYPES;
 use crate::error::{Error, Result};
+use crate::fields;
 use crate::limits::MAX_NAME_BYTES;
-use crate::validate;
+use crate::parse;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -61,7 +62,7 @@ impl Definition {
     /// Checks one definition against the built-ins and the profile; errors
     /// name the member (`label`).
     pub fn check(&self, profile: Option<&Profile>) -> Result<()> {
-        validate::action(&self.name).map_err(|e| match e {
+        fields::action(&self.name).map_err(|e| match e {
             Error::InvalidInput { reason, .. } => Error::invalid("name", reason),
             other => other,
         })?;
@@ -73,7 +74,7 @@ impl Definition {
                 "bytes",
             ));
         }
-        if self.name.starts_with(crate::append::RESERVED_PREFIX)
+        if self.name.starts_with(crate::own::RESERVED_PREFIX)
             || own::ACTIONS.iter().any(|b| b.name == self.name)
         {
             return Err(Error::invalid(
@@ -170,7 +171,7 @@ pub fn check_all(defs: &[Definition], profile: Option<&Profile>) -> Result<()> {
 /// Registrations as JSON text: one object or an array of objects. Errors
 /// name `actions[i].member`.
 pub fn parse(text: &str) -> Result<Vec<Definition>> {
-    let value = validate::parse_json("actions", text)?;
+    let value = parse::parse_json("actions", text)?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         object @ serde_json::Value::Object(_) => vec![object],

@@ -2,35 +2,36 @@
 //! in every tenant's catalog.
 
 use super::{Builtin, action};
+use crate::own;
 
 /// Every action of the log's own.
 pub const ACTIONS: &[Builtin] = &[
     action(
-        "audit_log.viewed",
+        own::VIEWED,
         "Audit Log Viewed",
         "audit_log",
         "viewed",
-        &["audit_log"],
+        &[own::TARGET_KIND],
     ),
     action(
-        "audit_log.exported",
+        own::EXPORTED,
         "Audit Log Exported",
         "audit_log",
         "exported",
-        &["audit_log"],
+        &[own::TARGET_KIND],
     ),
     action(
-        "audit_log.settings_updated",
+        own::SETTINGS_UPDATED,
         "Audit Log Settings Updated",
         "audit_log",
         "updated",
-        &["audit_log"],
+        &[own::TARGET_KIND],
     ),
     action(
-        "audit_log.purged",
+        own::PURGED,
         "Audit Log Purged",
         "audit_log",
         "deleted",
-        &["audit_log"],
+        &[own::TARGET_KIND],
     ),
 ];

@@ -22,7 +22,7 @@ pub fn register(
     text: &str,
     actor: Actor,
 ) -> Result<Event> {
-    crate::validate::tenant(tenant)?;
+    crate::fields::tenant(tenant)?;
     let given = definition::parse(text)?;
     let old = settings::load(store, tenant)?;
     let profile = old.catalog.profile.as_deref().and_then(super::profile);

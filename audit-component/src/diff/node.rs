@@ -39,6 +39,10 @@ pub enum Node<'a> {
     Hidden(u32),
 }
 
+/// What a hidden value is written as, unless it has a display of its own
+/// (a masked card number).
+pub const PLACEHOLDER: &str = "[redacted]";
+
 /// A redacted value: what is shown in its place, and how it compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hidden {
@@ -58,9 +62,8 @@ pub struct Hidden {
 /// text.
 pub fn parse<'a>(field: &str, text: &'a str) -> Result<Node<'a>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let node = Node::deserialize(&mut de).map_err(|e| crate::validate::json_error(field, &e))?;
-    de.end()
-        .map_err(|e| crate::validate::json_error(field, &e))?;
+    let node = Node::deserialize(&mut de).map_err(|e| crate::parse::json_error(field, &e))?;
+    de.end().map_err(|e| crate::parse::json_error(field, &e))?;
     Ok(node)
 }
 
@@ -376,7 +379,7 @@ fn write_members<'x, 'a: 'x>(
 pub fn placeholder(hidden: &[Hidden], index: u32) -> &str {
     hidden
         .get(index as usize)
-        .map_or(crate::redact::PLACEHOLDER, |h| h.display.as_str())
+        .map_or(PLACEHOLDER, |h| h.display.as_str())
 }
 
 /// The number of bytes [`write`] would produce.

@@ -1,0 +1,45 @@
+//! Checks of the names every layer takes: a tenant and an action. Each
+//! error names the field and never echoes the value.
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_NAME_BYTES;
+
+/// A tenant name: 1 to 128 ASCII letters, digits and `.`, `_`, `-`, `:`, `@`.
+pub fn tenant(t: &str) -> Result<()> {
+    if t.is_empty() {
+        return Err(Error::invalid("tenant", "required"));
+    }
+    if t.len() > MAX_NAME_BYTES {
+        return Err(Error::too_large("tenant", MAX_NAME_BYTES, t.len(), "bytes"));
+    }
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-:@".contains(&b))
+    {
+        return Err(Error::invalid(
+            "tenant",
+            "only ASCII letters, digits and . _ - : @ are allowed",
+        ));
+    }
+    Ok(())
+}
+
+/// An action name: `entity.verb`, lowercase ASCII letters, digits and `_`
+/// in two or more non-empty parts joined by `.`.
+pub fn action(a: &str) -> Result<()> {
+    if a.is_empty() {
+        return Err(Error::invalid("action", "required"));
+    }
+    let parts_ok = a.split('.').all(|p| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if !parts_ok || !a.contains('.') {
+        return Err(Error::invalid(
+            "action",
+            "must be entity.verb: lowercase letters, digits and _ in parts joined by . (such as user.login_failed)",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! A stored row read back as an event: its body decoded and checked against
+//! the columns it came with.
+
+use crate::error::{Error, Result};
+use crate::model::Event;
+use crate::store::Row;
+
+/// A stored row as an event, checked against the columns it came with.
+pub fn decode(tenant: &str, row: Row) -> Result<Event> {
+    let mut event: Event = serde_json::from_str(&row.body).map_err(|e| {
+        Error::Store(format!(
+            "stored event {} of tenant {tenant} is unreadable: {e}",
+            row.seq
+        ))
+    })?;
+    if event.seq != row.seq || event.tenant != row.tenant || event.tenant != tenant {
+        return Err(Error::Store(format!(
+            "stored event {} of tenant {tenant} does not match its row",
+            row.seq
+        )));
+    }
+    event.hash = Some(row.hash);
+    Ok(event)
+}
