@@ -636,7 +636,12 @@ fn describe(graph: &Graph, base: &Path) -> Vec<String> {
 }
 
 fn engine() -> Graph {
-    Graph::read(&workspace().join("audit-component/src"), "lib.rs", |_| true, &[])
+    Graph::read(
+        &workspace().join("audit-component/src"),
+        "lib.rs",
+        |_| true,
+        &[],
+    )
 }
 
 #[test]
@@ -658,12 +663,7 @@ fn the_host_imports_only_downward() {
     let lib = Graph::read(&src, "lib.rs", |rel| !is_binary(rel), &[]);
     println!("{}", lib.summary("host-runner/src (library)"));
     let mut problems = describe(&lib, &workspace());
-    let bin = Graph::read(
-        &src,
-        "main.rs",
-        is_binary,
-        &[("audit_host", &lib)],
-    );
+    let bin = Graph::read(&src, "main.rs", is_binary, &[("audit_host", &lib)]);
     println!("{}", bin.summary("host-runner/src (audit-host)"));
     problems.extend(describe(&bin, &workspace()));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -690,7 +690,10 @@ fn the_checker_sees_a_cycle_and_an_upward_import() {
     let graph = Graph::read(src, "lib.rs", |_| true, &[]);
     let problems = describe(&graph, src);
     assert_eq!(problems.len(), 2, "{problems:#?}");
-    assert!(problems[0].starts_with("a cycle of 2 files: low/a.rs, low/b.rs"), "{problems:#?}");
+    assert!(
+        problems[0].starts_with("a cycle of 2 files: low/a.rs, low/b.rs"),
+        "{problems:#?}"
+    );
     assert_eq!(
         problems[1],
         "low/mod.rs imports high.rs, a layer its crate root declares above it"
