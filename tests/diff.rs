@@ -39,7 +39,7 @@ fn diff(session: &mut audit_host::Session, before: &Value, after: &Value) -> Dif
 /// Numbers equal by value (`1` and `1.0` are the same number, as the diff
 /// and the hash decide): compare canonical forms.
 fn same(x: &Value, y: &Value) -> bool {
-    audit_component::canonical::to_string(x) == audit_component::canonical::to_string(y)
+    audit_component::json::canonical::to_string(x) == audit_component::json::canonical::to_string(y)
 }
 
 /// Applies the component's patch with the `json-patch` crate and requires

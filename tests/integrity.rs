@@ -107,7 +107,7 @@ const TRICKY: &str = r#"
 
 struct Stepping(DateTime<Utc>);
 
-impl audit_component::store::Clock for Stepping {
+impl audit_component::core::store::Clock for Stepping {
     fn now(&mut self) -> DateTime<Utc> {
         let now = self.0;
         self.0 += Duration::milliseconds(1);
@@ -130,15 +130,15 @@ fn the_component_and_the_native_build_give_the_same_bytes_and_hashes() {
     let start = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    let mut store = audit_component::store::MemoryStore::default();
+    let mut store = audit_component::core::store::MemoryStore::default();
     let mut clock = Stepping(start);
-    let native_inputs = audit_component::codec::parse_inputs(TRICKY, None).unwrap();
+    let native_inputs = audit_component::json::codec::parse_inputs(TRICKY, None).unwrap();
     for input in native_inputs {
-        audit_component::append::append_one(&mut store, &mut clock, input).unwrap();
+        audit_component::ingest::append::append_one(&mut store, &mut clock, input).unwrap();
     }
-    use audit_component::store::Store as _;
+    use audit_component::core::store::Store as _;
     let native: Vec<(u64, String, String, String)> = store
-        .scan(&audit_component::store::ScanRequest {
+        .scan(&audit_component::core::store::ScanRequest {
             tenant: "acme".into(),
             limit: 100,
             ..Default::default()
@@ -160,9 +160,9 @@ fn the_component_and_the_native_build_give_the_same_bytes_and_hashes() {
             value.as_object_mut().unwrap().remove("hash").unwrap(),
             hash.as_str()
         );
-        let recomputed = audit_component::canonical::to_string(&value);
+        let recomputed = audit_component::json::canonical::to_string(&value);
         assert_eq!(&recomputed, body);
-        assert_eq!(&audit_component::chain::hash(&recomputed), hash);
+        assert_eq!(&audit_component::core::chain::hash(&recomputed), hash);
     }
 }
 
@@ -182,7 +182,7 @@ fn the_documented_example_hashes_the_same_in_the_component_and_natively() {
     let stored = s.append(&inputs[0]).unwrap();
     let rows = raw_rows(&path, "acme");
     assert_eq!(rows[0].3, EXAMPLE_BODY);
-    let expected = audit_component::chain::hash(EXAMPLE_BODY);
+    let expected = audit_component::core::chain::hash(EXAMPLE_BODY);
     assert_eq!(stored.hash, expected);
     assert_eq!(
         expected,

@@ -3,7 +3,8 @@
 //! file, and the verdict the component reports through the real host.
 
 use crate::harness::*;
-use audit_component::{canonical, chain};
+use audit_component::core::chain;
+use audit_component::json::canonical;
 use audit_host::integrity::{ExportFormat, SigningKey, VerifyReport, intact, kind_name};
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};

@@ -17,54 +17,20 @@
 //! into calls of the host's imports. Built natively, the same modules run
 //! the unit tests and serve as the baseline for benchmarks.
 
-pub mod access;
-pub mod append;
+pub mod admin;
 pub mod auth;
-pub mod bulk;
-pub mod canonical;
-pub mod canonical_ser;
-pub mod capture;
 pub mod catalog;
-pub mod chain;
-pub mod checkpoint;
-pub mod classify;
-pub mod codec;
-pub mod csv_cells;
-pub mod csv_export;
-pub mod cursor;
+pub mod core;
 pub mod diff;
-pub mod error;
-pub mod event_view;
 pub mod export;
-pub mod export_proof;
-pub mod export_proof_csv;
-pub mod fields;
-pub mod filter;
-pub mod ip;
-pub mod keyword;
-pub mod limits;
-pub mod model;
-pub mod neutralise;
-pub mod own;
-pub mod page;
-pub mod parse;
-pub mod query;
+pub mod ingest;
+pub mod integrity;
+pub mod json;
+pub mod read;
 pub mod redact;
-pub mod retention;
-pub mod row;
-pub mod rules;
-pub mod scan;
 pub mod settings;
-pub mod store;
-pub mod strict;
-pub mod time;
-pub mod validate;
-pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
-#[cfg(test)]
-mod integrity_tests;
-
-pub use error::{Error, Result};
+pub use crate::core::error::{Error, Result};

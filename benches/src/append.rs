@@ -127,13 +127,13 @@ fn component_sqlite(
 
 fn native_sqlite(
     path: &Path,
-    inputs: &[audit_component::model::EventInput],
+    inputs: &[audit_component::core::model::EventInput],
 ) -> Result<(String, Duration)> {
     let mut store = Native(SqliteStore::open(path).map_err(anyhow::Error::msg)?);
     let mut clock = Stepping::parse(CLOCK)?;
     let (r, t) = time(|| -> Result<()> {
         for chunk in inputs.chunks(BATCH) {
-            audit_component::append::append_batch(&mut store, &mut clock, chunk.to_vec())?;
+            audit_component::ingest::append::append_batch(&mut store, &mut clock, chunk.to_vec())?;
         }
         Ok(())
     });
@@ -218,14 +218,19 @@ fn component_memory(
     Ok((format!("{:x}", h.finalize()), t))
 }
 
-fn native_memory(inputs: &[audit_component::model::EventInput]) -> Result<(String, Duration)> {
-    let mut store = audit_component::store::MemoryStore::default();
+fn native_memory(
+    inputs: &[audit_component::core::model::EventInput],
+) -> Result<(String, Duration)> {
+    let mut store = audit_component::core::store::MemoryStore::default();
     let mut clock = Stepping::parse(CLOCK)?;
     let mut h = Sha256::new();
     let (r, t) = time(|| -> Result<()> {
         for chunk in inputs.chunks(BATCH) {
-            for e in audit_component::append::append_batch(&mut store, &mut clock, chunk.to_vec())?
-            {
+            for e in audit_component::ingest::append::append_batch(
+                &mut store,
+                &mut clock,
+                chunk.to_vec(),
+            )? {
                 h.update(e.hash.unwrap_or_default().as_bytes());
             }
         }

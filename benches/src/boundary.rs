@@ -93,7 +93,7 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
             .parse_inputs(&text, None)
             .map(|v| v.len())
             .map_err(|e| e.to_string());
-        let native = audit_component::codec::parse_inputs(&text, None)
+        let native = audit_component::json::codec::parse_inputs(&text, None)
             .map(|v| v.len())
             .map_err(|e| e.to_string());
         ensure!(
@@ -106,7 +106,7 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
             Ok(())
         })?;
         let n = per_call(samples, per_sample, || {
-            let _ = std::hint::black_box(audit_component::codec::parse_inputs(
+            let _ = std::hint::black_box(audit_component::json::codec::parse_inputs(
                 std::hint::black_box(&text),
                 None,
             ));
@@ -237,9 +237,9 @@ pub fn child_main(args: &[String]) -> Result<()> {
         }
         "native" => {
             let mut store = Native(SqliteStore::open(db).map_err(anyhow::Error::msg)?);
-            let inputs = audit_component::codec::parse_inputs(EVENT, None)?;
+            let inputs = audit_component::json::codec::parse_inputs(EVENT, None)?;
             let mut clock = Stepping::now();
-            audit_component::append::append_batch(&mut store, &mut clock, inputs)?.len()
+            audit_component::ingest::append::append_batch(&mut store, &mut clock, inputs)?.len()
         }
         other => bail!("unknown start column {other:?}"),
     };

@@ -9,7 +9,7 @@
 //! member added, one changed). The rest are logins, exports and other
 //! events without states, as in a real log.
 
-use audit_component::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
+use audit_component::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
@@ -161,7 +161,7 @@ impl Generator {
                 session_id: Some(format!("s-{}", rng.below(100_000))),
                 request_id: Some(format!("req-{k}")),
             },
-            occurred_at: Some(audit_component::time::format(at)),
+            occurred_at: Some(audit_component::core::time::format(at)),
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),
             metadata: Some(format!(r#"{{"screen":"Admin","n":{k}}}"#)),

@@ -54,7 +54,7 @@ fn generate(path: &Path, events: usize) -> Result<()> {
     while k < events {
         let n = 5_000.min(events - k);
         let inputs: Vec<_> = (k..k + n).map(|i| generator.input(i)).collect();
-        audit_component::append::append_batch(&mut store, &mut clock, inputs)?;
+        audit_component::ingest::append::append_batch(&mut store, &mut clock, inputs)?;
         k += n;
     }
     Ok(())

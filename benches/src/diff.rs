@@ -148,8 +148,10 @@ fn per_pair(pairs: usize, f: impl FnOnce() -> Result<()>) -> Result<Duration> {
 /// The engine natively: what the `diff` export runs.
 pub fn native(before: &str, after: &str) -> Result<String> {
     Ok(
-        audit_component::capture::request(before, after, None, None, None, &mut |_, _| Ok(None))?
-            .patch,
+        audit_component::ingest::capture::request(before, after, None, None, None, &mut |_, _| {
+            Ok(None)
+        })?
+        .patch,
     )
 }
 

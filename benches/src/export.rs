@@ -16,9 +16,9 @@ use crate::native_store::{Native, Stepping, host_clock};
 use crate::report::{Row, Section, Unit};
 use crate::wit;
 use anyhow::{Context as _, Result, bail, ensure};
-use audit_component::csv_export::RowMode;
-use audit_component::filter::Filter;
-use audit_component::query::Order;
+use audit_component::export::layout::RowMode;
+use audit_component::read::filter::Filter;
+use audit_component::read::query::Order;
 use audit_host::SqliteStore;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -93,7 +93,7 @@ pub fn run(config: &Config, _runtime: &audit_host::Runtime, exe: &Path) -> Resul
         path: "export",
         columns: [
             "`data-export` through wasmtime on the host's SQLite store, in a process that loads the compiled component from the cache",
-            "`export::start` / `next_chunk`, the same engine natively on the same store",
+            "`exporter::start` / `next_chunk`, the same engine natively on the same store",
             "the `csv` crate writing the same rows: SQL read, `serde_json` decode, cells formatted (the action with its catalog label) and neutralised, every cell quoted",
         ],
         rows,
@@ -166,22 +166,22 @@ pub fn child_main(args: &[String]) -> Result<()> {
             export.progress()?.rows
         }
         "native" => {
-            use audit_component::export;
+            use audit_component::export::exporter;
             let mut store = Native(SqliteStore::open(db).map_err(anyhow::Error::msg)?);
             let mut clock = Stepping::parse(crate::query::READ_CLOCK)?;
             started = Instant::now();
-            let request = export::ExportRequest {
+            let request = exporter::ExportRequest {
                 filter: filter(),
                 order: Order::OldestFirst,
                 viewer: wit::native_viewer(),
-                format: export::Format::Csv,
+                format: exporter::Format::Csv,
                 columns: vec![],
                 rows: RowMode::Events,
                 byte_order_mark: false,
                 utc_offset: None,
                 proof: None,
             };
-            let mut x = export::start(&mut store, &mut clock, &request)?;
+            let mut x = exporter::start(&mut store, &mut clock, &request)?;
             while let Some(chunk) = x.next_chunk(&mut store)? {
                 file.write_all(&chunk)?;
             }
@@ -222,7 +222,7 @@ pub fn peak_bytes() -> Result<u64> {
 /// crate. Cells are neutralised with the component's rule (a `'` before a
 /// formula character, OWASP's advice), so that the files can be compared.
 fn plain_csv(db: &Path, out: impl Write) -> Result<u64> {
-    use audit_component::neutralise::neutralise;
+    use audit_component::export::neutralise::neutralise;
     let conn = rusqlite::Connection::open(db)?;
     let micros = |d: &str| -> Result<i64> {
         Ok(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")?
@@ -261,7 +261,7 @@ fn plain_csv(db: &Path, out: impl Write) -> Result<u64> {
     while let Some(row) = rows.next()? {
         let body: String = row.get(0)?;
         let hash: String = row.get(1)?;
-        let e: audit_component::model::Event = serde_json::from_str(&body)?;
+        let e: audit_component::core::model::Event = serde_json::from_str(&body)?;
         let target = e
             .targets
             .iter()
@@ -288,7 +288,7 @@ fn plain_csv(db: &Path, out: impl Write) -> Result<u64> {
         let (old, new) = (side(false), side(true));
         let actor = match (&e.actor.name, e.actor.kind) {
             (Some(name), _) => name.as_str(),
-            (None, audit_component::model::ActorKind::System) => "System",
+            (None, audit_component::core::model::ActorKind::System) => "System",
             (None, _) => e.actor.id.as_str(),
         };
         // The action with its catalog label, as the component shows it.

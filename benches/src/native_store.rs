@@ -2,7 +2,7 @@
 //! the native column reads and writes the same SQLite file, through the
 //! same code, as the component does through its imports.
 
-use audit_component::store::{Clock, Head, Row, ScanRequest, Store, StoreError};
+use audit_component::core::store::{Clock, Head, Row, ScanRequest, Store, StoreError};
 use audit_host::EventStore;
 use audit_host::bindings as b;
 use chrono::{DateTime, Duration, Utc};

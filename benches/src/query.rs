@@ -18,8 +18,8 @@ use crate::report::{Row, Section, Unit};
 use crate::timing::time;
 use crate::wit;
 use anyhow::{Result, ensure};
-use audit_component::filter::Filter;
-use audit_component::query::{Order, PageRequest};
+use audit_component::read::filter::Filter;
+use audit_component::read::page::{Order, PageRequest};
 use audit_host::{Runtime, Session, SqliteStore};
 use std::time::Duration;
 
@@ -183,7 +183,7 @@ fn native_query(
     filter: &Filter,
     count: bool,
 ) -> Result<Vec<String>> {
-    let page = audit_component::query::query(
+    let page = audit_component::read::query::query(
         store,
         clock,
         &PageRequest {

@@ -88,7 +88,7 @@ fn component(runtime: &Runtime, db: &Path) -> Result<Verdict> {
 
 fn native(db: &Path) -> Result<Verdict> {
     let mut store = Native(SqliteStore::open(db).map_err(anyhow::Error::msg)?);
-    let report = audit_component::verify::verify_chain(&mut store, TENANT, &[], &[])?;
+    let report = audit_component::integrity::verify::verify_chain(&mut store, TENANT, &[], &[])?;
     ensure!(
         report.intact(),
         "verify: the native engine found the log broken"
@@ -101,7 +101,7 @@ fn bare(db: &Path) -> Result<Verdict> {
     let mut stmt = conn
         .prepare("SELECT prev_hash, hash, body FROM audit_events WHERE tenant = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([TENANT])?;
-    let mut last = audit_component::chain::GENESIS.to_string();
+    let mut last = audit_component::core::chain::GENESIS.to_string();
     let mut events = 0u64;
     let mut hex = String::with_capacity(64);
     while let Some(row) = rows.next()? {

@@ -1,7 +1,7 @@
 //! The same requests for both columns: the engine's native types turned
 //! into the WIT types the host library lowers into the component.
 
-use audit_component::model as m;
+use audit_component::core::model as m;
 use audit_host::bindings as b;
 
 /// An event input as the WIT record.
@@ -55,8 +55,8 @@ fn context(c: &m::Context) -> b::RequestContext {
 }
 
 /// The reader every benchmark read is recorded as: an admin.
-pub fn native_viewer() -> audit_component::access::Viewer {
-    audit_component::access::Viewer {
+pub fn native_viewer() -> audit_component::read::access::Viewer {
+    audit_component::read::access::Viewer {
         actor: m::Actor {
             id: "bench".into(),
             name: None,
@@ -79,7 +79,7 @@ pub fn viewer() -> b::Viewer {
 }
 
 /// A native filter as the WIT record.
-pub fn filter(f: &audit_component::filter::Filter) -> b::Filter {
+pub fn filter(f: &audit_component::read::filter::Filter) -> b::Filter {
     b::Filter {
         tenant: f.tenant.clone(),
         since: f.since.clone(),

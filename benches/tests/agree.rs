@@ -72,7 +72,7 @@ fn stored_rows_are_compared_byte_for_byte() {
     let mut clock =
         audit_bench::native_store::Stepping::parse("2027-01-01T00:00:00Z").expect("clock");
     let inputs = audit_bench::data::Generator::new("acme", 5).inputs(5);
-    audit_component::append::append_batch(&mut store, &mut clock, inputs).expect("append");
+    audit_component::ingest::append::append_batch(&mut store, &mut clock, inputs).expect("append");
     let (digest, rows) = audit_bench::append::read_rows(&path).expect("rows");
     assert_eq!(rows.len(), 5);
     let conn = rusqlite::Connection::open(&path).expect("sqlite");

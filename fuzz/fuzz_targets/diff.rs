@@ -13,9 +13,10 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use audit_component::canonical;
-use audit_component::diff::{self, Options, node};
-use audit_component::model::ChangeOp;
+use audit_component::core::model::ChangeOp;
+use audit_component::diff::{self, Options};
+use audit_component::json::canonical;
+use audit_component::json::node;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
 

@@ -8,11 +8,13 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use audit_component::access::Viewer;
-use audit_component::model::{Actor, ActorKind, Context, EventInput, Outcome};
-use audit_component::query::{Filter, Order, PageRequest, query};
-use audit_component::store::{Clock, MemoryStore};
-use audit_component::{append, time};
+use audit_component::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
+use audit_component::core::store::{Clock, MemoryStore};
+use audit_component::core::time;
+use audit_component::ingest::append;
+use audit_component::read::access::Viewer;
+use audit_component::read::page::{Order, PageRequest};
+use audit_component::read::query::{Filter, query};
 use chrono::{DateTime, Utc};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

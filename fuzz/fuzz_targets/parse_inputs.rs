@@ -11,8 +11,11 @@
 
 #![no_main]
 
-use audit_component::store::{Clock, MemoryStore, ScanRequest, Store};
-use audit_component::{append, chain, codec, query};
+use audit_component::core::chain;
+use audit_component::core::row;
+use audit_component::core::store::{Clock, MemoryStore, ScanRequest, Store};
+use audit_component::ingest::append;
+use audit_component::json::codec;
 use chrono::{DateTime, Utc};
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
@@ -70,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(row.prev_hash, prev, "chain link at seq {}", row.seq);
             assert_eq!(row.hash, chain::hash(&row.body), "hash covers the body");
             prev = row.hash.clone();
-            let decoded = query::decode(tenant, row.clone()).expect("a stored body decodes");
+            let decoded = row::decode(tenant, row.clone()).expect("a stored body decodes");
             let returned = events
                 .iter()
                 .find(|e| e.tenant == tenant && e.seq == row.seq)

@@ -4,11 +4,11 @@
 //! relabelled, so that registrations live where settings live (the store's
 //! `put-settings`) and survive every restart of every host.
 
-use super::definition::{self, Definition};
-use crate::error::Result;
-use crate::model::{Actor, Event};
+use crate::catalog::definition::{self, Definition};
+use crate::core::error::Result;
+use crate::core::model::{Actor, Event};
+use crate::core::store::{Clock, Store};
 use crate::settings;
-use crate::store::{Clock, Store};
 use serde_json::json;
 
 /// Registers the actions in `text` (one JSON object or an array) for
@@ -22,10 +22,14 @@ pub fn register(
     text: &str,
     actor: Actor,
 ) -> Result<Event> {
-    crate::fields::tenant(tenant)?;
+    crate::core::fields::tenant(tenant)?;
     let given = definition::parse(text)?;
     let old = settings::load(store, tenant)?;
-    let profile = old.catalog.profile.as_deref().and_then(super::profile);
+    let profile = old
+        .catalog
+        .profile
+        .as_deref()
+        .and_then(crate::catalog::profile);
     // Checked as given, so that errors name the caller's index; then the
     // merged list as a whole (its size).
     definition::check_all(&given, profile)?;

@@ -16,13 +16,14 @@
 
 use crate::auth::BruteForceSettings;
 use crate::catalog::auth::{BRUTE_FORCE, CATEGORY, LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT};
-use crate::error::Result;
-use crate::model::{Context, EventInput, Outcome, Target};
-use crate::own;
-use crate::row::decode;
-use crate::scan::{MAX_BATCH_ROWS, Scanner};
-use crate::store::Store;
-use crate::{canonical, time};
+use crate::core::error::Result;
+use crate::core::model::{Context, EventInput, Outcome, Target};
+use crate::core::own;
+use crate::core::row::decode;
+use crate::core::store::Store;
+use crate::core::time;
+use crate::json::canonical;
+use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
 use chrono::{DateTime, Duration, Utc};
 use memchr::memmem;
 use serde_json::{Map, json};

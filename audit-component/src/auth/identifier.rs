@@ -5,10 +5,10 @@
 //! can be counted and searched for) and a masked form (so that an admin can
 //! recognise a typo without learning a secret).
 
-use crate::chain;
-use crate::error::{Error, Result};
-use crate::limits::MAX_ID_BYTES;
-use crate::store::Store;
+use crate::core::chain;
+use crate::core::error::{Error, Result};
+use crate::core::limits::MAX_ID_BYTES;
+use crate::core::store::Store;
 
 /// The fingerprint's domain: distinct from the fingerprints of redacted
 /// values, so that an identifier's fingerprint never equals a stored
@@ -91,7 +91,7 @@ pub fn hide(store: &mut impl Store, tenant: &str, field: &str, text: &str) -> Re
     message.extend_from_slice(normal.as_bytes());
     let fingerprint = match store
         .fingerprints(tenant, &[message])
-        .map_err(crate::error::store_error)?
+        .map_err(crate::core::error::store_error)?
     {
         None => None,
         Some(digests) => match digests.as_slice() {

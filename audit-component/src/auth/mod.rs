@@ -19,22 +19,24 @@ pub mod identifier;
 mod session;
 pub mod view;
 
-use crate::append::commit;
 use crate::catalog::Writer;
 use crate::catalog::auth::{
     LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT, LOGIN_SUCCEEDED, LOGOUT, RECOVERY_REQUESTED,
     RECOVERY_UNKNOWN,
 };
-use crate::error::{Error, Result};
-use crate::model::{Actor, ActorKind, Context, Event, EventInput, Outcome, Target};
-use crate::store::{Clock, Store};
-use crate::validate::{Prepared, Preparer};
-use crate::{canonical, settings, time};
+use crate::core::error::{Error, Result};
+use crate::core::model::{Actor, ActorKind, Context, Event, EventInput, Outcome, Target};
+use crate::core::store::{Clock, Store};
+use crate::core::time;
+use crate::ingest::append::commit;
+use crate::ingest::prepare::{Prepared, Preparer};
+use crate::json::canonical;
+use crate::settings;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::fields;
+use crate::core::fields;
 pub use brute_force::IP_KIND;
 pub use identifier::Hidden;
 
@@ -305,7 +307,7 @@ pub fn record_login(
     };
     batch.push(prepared);
     if let Some(alert) = alert {
-        batch.push(crate::validate::prepare(alert, store)?);
+        batch.push(crate::ingest::prepare::prepare(alert, store)?);
     }
     let mut events = commit(store, clock, batch)?.into_iter();
     let event = events
@@ -333,10 +335,10 @@ pub fn record_logout(
             "required: a logout is matched with its login by the session id",
         ));
     };
-    if session_id.len() > crate::limits::MAX_ID_BYTES {
+    if session_id.len() > crate::core::limits::MAX_ID_BYTES {
         return Err(Error::too_large(
             "context.session_id",
-            crate::limits::MAX_ID_BYTES,
+            crate::core::limits::MAX_ID_BYTES,
             session_id.len(),
             "bytes",
         ));

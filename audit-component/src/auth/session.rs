@@ -4,12 +4,13 @@
 //! browsers, a phone) each get their own duration.
 
 use crate::catalog::auth::LOGIN_SUCCEEDED;
-use crate::error::Result;
-use crate::model::{Event, Outcome};
-use crate::row::decode;
-use crate::scan::Scanner;
-use crate::store::Store;
-use crate::{canonical, time};
+use crate::core::error::Result;
+use crate::core::model::{Event, Outcome};
+use crate::core::row::decode;
+use crate::core::store::Store;
+use crate::core::time;
+use crate::json::canonical;
+use crate::read::scan::Scanner;
 use chrono::{DateTime, Duration, Utc};
 use memchr::memmem;
 

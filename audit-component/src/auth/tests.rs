@@ -1,5 +1,5 @@
 use super::*;
-use crate::store::{Head, MemoryStore, Row, ScanRequest, StoreError};
+use crate::core::store::{Head, MemoryStore, Row, ScanRequest, StoreError};
 use chrono::Duration;
 use hmac::{Hmac, Mac};
 
@@ -292,7 +292,7 @@ fn an_unknown_identifier_is_stored_hidden() {
     assert_eq!(recovery.action, "user.password_recovery_unknown_email");
     assert_eq!(recovery.actor.name.as_deref(), Some("J***@acme.test"));
     assert!(
-        !crate::codec::to_json(&recovery)
+        !crate::json::codec::to_json(&recovery)
             .unwrap()
             .contains("hon.smith")
     );

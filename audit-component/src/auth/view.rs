@@ -5,11 +5,11 @@
 
 use super::Method;
 use crate::catalog::auth::CATEGORY;
-use crate::error::{Error, Result};
-use crate::model::{ActorKind, Event};
-use crate::page::PageRequest;
-use crate::query;
-use crate::store::{Clock, Store};
+use crate::core::error::{Error, Result};
+use crate::core::model::{ActorKind, Event};
+use crate::core::store::{Clock, Store};
+use crate::read::page::PageRequest;
+use crate::read::query;
 use serde_json::Value;
 
 /// One line of the authentication log.

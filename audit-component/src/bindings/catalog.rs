@@ -40,7 +40,7 @@ impl wc::Guest for Component {
         actions: String,
         actor: super::wit::Actor,
     ) -> Result<super::wit::Event, super::wit::Error> {
-        catalog::register::register(
+        crate::admin::register::register(
             &mut HostStore,
             &mut HostClock,
             &tenant,

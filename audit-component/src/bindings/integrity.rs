@@ -4,7 +4,7 @@
 
 use super::generated::exports::audit::log::integrity as wi;
 use super::{Component, HostClock, HostStore, actor_in, error, event_out};
-use crate::{checkpoint, export_proof, retention, verify};
+use crate::integrity::{checkpoint, proof, retention, verify};
 
 impl wi::Guest for Component {
     fn verify(
@@ -45,7 +45,7 @@ impl wi::Guest for Component {
     }
 
     fn export_proof(checkpoint: String, first_seq: u64) -> Result<String, super::wit::Error> {
-        export_proof::proof_line(&checkpoint, first_seq).map_err(error)
+        proof::proof_line(&checkpoint, first_seq).map_err(error)
     }
 
     fn verify_export(
@@ -54,10 +54,10 @@ impl wi::Guest for Component {
         public_keys: Vec<String>,
     ) -> Result<wi::VerifyReport, super::wit::Error> {
         let format = match format {
-            wi::ExportFormat::Jsonl => export_proof::Format::JsonLines,
-            wi::ExportFormat::Csv => export_proof::Format::Csv,
+            wi::ExportFormat::Jsonl => proof::Format::JsonLines,
+            wi::ExportFormat::Csv => proof::Format::Csv,
         };
-        let mut checker = export_proof::ExportChecker::new(format, &public_keys).map_err(error)?;
+        let mut checker = proof::ExportChecker::new(format, &public_keys).map_err(error)?;
         checker.push(&content).map_err(error)?;
         checker.finish().map(report_out).map_err(error)
     }

@@ -13,9 +13,12 @@ mod generated {
     });
 }
 
-use crate::{
-    access, append, bulk, codec, csv_export, export, filter, model, page, query, settings, store,
-};
+use crate::core::{model, store};
+use crate::export::{exporter, layout};
+use crate::ingest::{append, bulk};
+use crate::json::codec;
+use crate::read::{access, filter, page, query};
+use crate::settings;
 use generated::audit::log::{clock as wclock, keyring as wkeyring, store as wstore, types as wit};
 use generated::exports::audit::log::data_export as wexport;
 use generated::exports::audit::log::{
@@ -85,31 +88,31 @@ impl wexport::Guest for Component {
     type Exporter = Exporter;
 
     fn start(request: wexport::ExportRequest) -> Result<wexport::Exporter, wit::Error> {
-        let request = export::ExportRequest {
+        let request = exporter::ExportRequest {
             filter: filter_in(request.filter),
             order: order_in(request.order),
             viewer: viewer_in(request.viewer),
             format: match request.format {
-                wexport::ExportFormat::Csv => export::Format::Csv,
-                wexport::ExportFormat::Jsonl => export::Format::Jsonl,
+                wexport::ExportFormat::Csv => exporter::Format::Csv,
+                wexport::ExportFormat::Jsonl => exporter::Format::Jsonl,
             },
             columns: request.columns,
             rows: match request.rows {
-                wexport::ExportRows::Events => csv_export::RowMode::Events,
-                wexport::ExportRows::Changes => csv_export::RowMode::Changes,
+                wexport::ExportRows::Events => layout::RowMode::Events,
+                wexport::ExportRows::Changes => layout::RowMode::Changes,
             },
             byte_order_mark: request.byte_order_mark,
             utc_offset: request.utc_offset,
             proof: request.proof,
         };
-        let exporter = export::start(&mut HostStore, &mut HostClock, &request).map_err(error)?;
+        let exporter = exporter::start(&mut HostStore, &mut HostClock, &request).map_err(error)?;
         Ok(wexport::Exporter::new(Exporter(RefCell::new(exporter))))
     }
 }
 
 /// The exporter resource: resources take `&self`, so the state sits in a
 /// `RefCell` (the component is single-threaded).
-struct Exporter(RefCell<export::Exporter>);
+struct Exporter(RefCell<exporter::Exporter>);
 
 impl wexport::GuestExporter for Exporter {
     fn next_chunk(&self) -> Result<Option<Vec<u8>>, wit::Error> {
@@ -171,7 +174,7 @@ impl wadmin::Guest for Component {
 
 impl wdiff::Guest for Component {
     fn diff(request: wdiff::DiffRequest) -> Result<wdiff::DiffResult, wit::Error> {
-        let compared = crate::capture::request(
+        let compared = crate::ingest::capture::request(
             &request.before,
             &request.after,
             request.settings.as_deref(),
@@ -290,7 +293,7 @@ impl store::Clock for HostClock {
         let t = wclock::now();
         // A host clock out of chrono's range is a host bug; the epoch is
         // recorded rather than trapping, and is visible in `recorded_at`.
-        crate::time::from_clock(t.seconds, t.nanoseconds).unwrap_or_default()
+        crate::core::time::from_clock(t.seconds, t.nanoseconds).unwrap_or_default()
     }
 }
 
@@ -513,7 +516,7 @@ fn input_out(e: model::EventInput) -> wit::EventInput {
 }
 
 fn json_text(v: &serde_json::Value) -> String {
-    crate::canonical::to_string(v)
+    crate::json::canonical::to_string(v)
 }
 
 fn change_out(c: model::Change) -> wit::Change {
@@ -536,8 +539,10 @@ fn change_out(c: model::Change) -> wit::Change {
 }
 
 fn change_in(c: wit::Change) -> crate::Result<model::Change> {
-    let parse =
-        |field: &str, v: Option<String>| v.map(|t| crate::parse::parse_json(field, &t)).transpose();
+    let parse = |field: &str, v: Option<String>| {
+        v.map(|t| crate::json::parse::parse_json(field, &t))
+            .transpose()
+    };
     Ok(model::Change {
         op: match c.op {
             wit::ChangeOp::Add => model::ChangeOp::Add,
@@ -604,7 +609,7 @@ fn event_in(e: wit::Event) -> crate::Result<model::Event> {
             .collect::<crate::Result<_>>()?,
         metadata: e
             .metadata
-            .map(|m| crate::parse::parse_json("metadata", &m))
+            .map(|m| crate::json::parse::parse_json("metadata", &m))
             .transpose()?,
         prev_hash: e.prev_hash,
         hash: Some(e.hash),

@@ -4,11 +4,11 @@
 //! its profile's (a refused action included).
 
 use super::{Entry, Origin, Profile, auth, change_type, own};
-use crate::classify::CHANGE_TYPES;
-use crate::error::{Error, Result};
-use crate::fields;
-use crate::limits::MAX_NAME_BYTES;
-use crate::parse;
+use crate::catalog::classify::CHANGE_TYPES;
+use crate::core::error::{Error, Result};
+use crate::core::fields;
+use crate::core::limits::MAX_NAME_BYTES;
+use crate::json::parse;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -74,7 +74,7 @@ impl Definition {
                 "bytes",
             ));
         }
-        if self.name.starts_with(crate::own::RESERVED_PREFIX)
+        if self.name.starts_with(crate::core::own::RESERVED_PREFIX)
             || own::ACTIONS.iter().any(|b| b.name == self.name)
         {
             return Err(Error::invalid(

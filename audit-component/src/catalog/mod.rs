@@ -21,21 +21,20 @@
 //! records), as hosts written before the catalog do: the catalog still
 //! labels and classifies the actions it knows (the log's own, the
 //! authentication log's, and the tenant's registrations, whose target kinds
-//! do bind), and the name heuristic of [`crate::classify`] classifies the
+//! do bind), and the name heuristic of [`crate::catalog::classify`] classifies the
 //! rest, without a label.
 
 pub mod auth;
+pub mod classify;
 mod contact_center;
 mod crm;
 mod cx;
 pub mod definition;
 pub mod own;
 mod qa;
-pub mod register;
 
-use crate::classify;
-use crate::error::{Error, Result};
-use crate::model::Target;
+use crate::core::error::{Error, Result};
+use crate::core::model::Target;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 

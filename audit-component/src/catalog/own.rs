@@ -2,7 +2,7 @@
 //! in every tenant's catalog.
 
 use super::{Builtin, action};
-use crate::own;
+use crate::core::own;
 
 /// Every action of the log's own.
 pub const ACTIONS: &[Builtin] = &[

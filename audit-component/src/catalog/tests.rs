@@ -1,6 +1,6 @@
 use super::definition::{self, Definition};
 use super::*;
-use crate::model::Target;
+use crate::core::model::Target;
 use std::collections::BTreeSet;
 
 fn target(kind: &str) -> Target {
@@ -36,7 +36,7 @@ fn every_builtin_is_well_formed_and_named_once() {
         let categories: BTreeSet<&str> = p.categories.iter().map(|(c, _)| *c).collect();
         for b in shared.iter().copied().chain(p.actions) {
             assert!(names.insert(b.name), "{} twice in {}", b.name, p.name);
-            crate::fields::action(b.name).unwrap();
+            crate::core::fields::action(b.name).unwrap();
             assert!(change_type(b.change_type).is_some(), "{}", b.name);
             assert!(!b.label.trim().is_empty());
             // The same checks a registration gets, but for the origin.
@@ -53,7 +53,7 @@ fn every_builtin_is_well_formed_and_named_once() {
             assert!(categories.contains(b.category), "{} in {}", b.name, p.name);
         }
         for (name, _) in p.refused.iter().chain(p.auth_labels) {
-            crate::fields::action(name).unwrap();
+            crate::core::fields::action(name).unwrap();
         }
         for (name, _) in p.auth_labels {
             assert!(auth::ACTIONS.iter().any(|b| b.name == *name));

@@ -3,7 +3,7 @@
 //! Every message is a single line that names the field; values are never
 //! echoed (they may be secrets), except short enum tokens, escaped.
 
-use crate::store::StoreError;
+use crate::core::store::StoreError;
 use std::fmt;
 
 /// Why a call was refused or failed.

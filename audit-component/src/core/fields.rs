@@ -1,8 +1,8 @@
 //! Checks of the names every layer takes: a tenant and an action. Each
 //! error names the field and never echoes the value.
 
-use crate::error::{Error, Result};
-use crate::limits::MAX_NAME_BYTES;
+use crate::core::error::{Error, Result};
+use crate::core::limits::MAX_NAME_BYTES;
 
 /// A tenant name: 1 to 128 ASCII letters, digits and `.`, `_`, `-`, `:`, `@`.
 pub fn tenant(t: &str) -> Result<()> {

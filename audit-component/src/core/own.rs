@@ -4,7 +4,7 @@
 //! are refused the namespace, so none can be faked (a purge anchor above
 //! all).
 
-use crate::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
+use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
 
 /// The namespace of the log's own actions.
 pub const RESERVED_PREFIX: &str = "audit_log.";

@@ -1,9 +1,9 @@
 //! A stored row read back as an event: its body decoded and checked against
 //! the columns it came with.
 
-use crate::error::{Error, Result};
-use crate::model::Event;
-use crate::store::Row;
+use crate::core::error::{Error, Result};
+use crate::core::model::Event;
+use crate::core::store::Row;
 
 /// A stored row as an event, checked against the columns it came with.
 pub fn decode(tenant: &str, row: Row) -> Result<Event> {

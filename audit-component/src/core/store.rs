@@ -147,7 +147,7 @@ impl Store for MemoryStore {
                 Some(&(seq, hash)) => (seq, hash),
                 None => match self.tenants.get(&row.tenant).and_then(|r| r.last()) {
                     Some(last) => (last.seq, last.hash.as_str()),
-                    None => (0, crate::chain::GENESIS),
+                    None => (0, crate::core::chain::GENESIS),
                 },
             };
             if row.seq != seq + 1 || row.prev_hash != hash {
@@ -224,9 +224,9 @@ impl Store for MemoryStore {
         anchor: Row,
     ) -> Result<(), StoreError> {
         let rows = self.tenants.entry(tenant.to_string()).or_default();
-        let (seq, hash) = rows
-            .last()
-            .map_or((0, crate::chain::GENESIS), |r| (r.seq, r.hash.as_str()));
+        let (seq, hash) = rows.last().map_or((0, crate::core::chain::GENESIS), |r| {
+            (r.seq, r.hash.as_str())
+        });
         let doomed = rows.iter().filter(|r| r.seq <= through_seq).count() as u64;
         if anchor.tenant != tenant
             || anchor.seq != seq + 1

@@ -18,7 +18,7 @@
 
 use super::node::{self, Node};
 use super::{Engine, Op, myers, pointer};
-use crate::model::ChangeOp;
+use crate::core::model::ChangeOp;
 use std::collections::HashMap;
 
 /// Where an element of `after` comes from.

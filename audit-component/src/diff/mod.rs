@@ -24,15 +24,14 @@
 
 mod array;
 mod myers;
-pub mod node;
 mod output;
 pub mod pointer;
 
-pub use node::{Hidden, Node};
+pub use crate::json::node::{self, Hidden, Node};
 pub use output::{changes, op_len, patch};
 pub use pointer::pointer;
 
-use crate::model::ChangeOp;
+use crate::core::model::ChangeOp;
 
 /// Bounds of one diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +50,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_ops: crate::limits::MAX_DIFF_OPS,
-            max_bytes: crate::limits::MAX_DIFF_BYTES,
-            max_work: crate::limits::MAX_DIFF_WORK,
+            max_ops: crate::core::limits::MAX_DIFF_OPS,
+            max_bytes: crate::core::limits::MAX_DIFF_BYTES,
+            max_work: crate::core::limits::MAX_DIFF_WORK,
         }
     }
 }

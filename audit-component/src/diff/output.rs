@@ -9,8 +9,8 @@
 
 use super::Op;
 use super::node::{self, Hidden, Node};
-use crate::canonical::write_string;
-use crate::model::{Change, ChangeOp};
+use crate::core::model::{Change, ChangeOp};
+use crate::json::canonical::write_string;
 
 /// The RFC 6902 patch: a JSON array of operations, each written with sorted
 /// member names (`from`, `op`, `path`, `value`) and no whitespace.

@@ -2,7 +2,7 @@
 //! round trips through an independent RFC 6902 implementation.
 
 use super::*;
-use crate::model::ChangeOp;
+use crate::core::model::ChangeOp;
 use serde_json::{Value, json};
 
 /// The patch of two documents, checked: applying it with the `json-patch`
@@ -28,7 +28,7 @@ fn patch_of(before: &Value, after: &Value, options: &Options) -> Value {
 }
 
 fn same(x: &Value, y: &Value) -> bool {
-    crate::canonical::to_string(x) == crate::canonical::to_string(y)
+    crate::json::canonical::to_string(x) == crate::json::canonical::to_string(y)
 }
 
 fn ops(before: Value, after: Value) -> Vec<Value> {

@@ -3,8 +3,8 @@
 //! an export). Both give the same cells, byte for byte; `csv_export` tests
 //! hold them to that.
 
-use crate::event_view::{EventView, raw_text};
-use crate::model::{ActorKind, Event, Outcome};
+use crate::core::model::{ActorKind, Event, Outcome};
+use crate::export::view::{EventView, raw_text};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -88,13 +88,13 @@ pub trait CellSource {
 pub fn value_text(v: &Value) -> Cow<'_, str> {
     match v {
         Value::String(s) => Cow::Borrowed(s),
-        other => Cow::Owned(crate::canonical::to_string(other)),
+        other => Cow::Owned(crate::json::canonical::to_string(other)),
     }
 }
 
 impl CellSource for Event {
     fn event_json(&self) -> Option<Cow<'_, str>> {
-        crate::codec::to_json(self).ok().map(Cow::Owned)
+        crate::json::codec::to_json(self).ok().map(Cow::Owned)
     }
 
     fn seq(&self) -> u64 {
@@ -166,7 +166,7 @@ impl CellSource for Event {
     fn metadata(&self) -> Option<Cow<'_, str>> {
         self.metadata
             .as_ref()
-            .map(|m| Cow::Owned(crate::canonical::to_string(m)))
+            .map(|m| Cow::Owned(crate::json::canonical::to_string(m)))
     }
 }
 

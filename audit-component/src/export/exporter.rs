@@ -9,16 +9,16 @@
 //! signed one) fits at that point: the exporter knows the counts and the
 //! snapshot's range, and a last chunk can carry it.
 
-use crate::access::{self, Read, Viewer};
-use crate::codec;
-use crate::csv_export::{self, Layout, RowMode};
-use crate::error::{Error, Result, store_error};
-use crate::event_view::EventView;
-use crate::filter::{Compiled, Filter};
-use crate::page::Order;
-use crate::query::{filter_json, matching};
-use crate::scan::{MAX_BATCH_ROWS, Scanner};
-use crate::store::{Clock, Row, Store};
+use crate::core::error::{Error, Result, store_error};
+use crate::core::store::{Clock, Row, Store};
+use crate::export::layout::{self, Layout, RowMode};
+use crate::export::view::EventView;
+use crate::json::codec;
+use crate::read::access::{self, Read, Viewer};
+use crate::read::filter::{Compiled, Filter};
+use crate::read::page::Order;
+use crate::read::query::{filter_json, matching};
+use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
 use serde_json::{Map, json};
 
 /// A chunk is handed out once it holds at least this many bytes (or the
@@ -124,18 +124,19 @@ fn proof_through(
             "an export with proof runs oldest first, along the chain",
         ));
     }
-    let checkpoint = crate::checkpoint::parse_document(document).map_err(|e| e.within("proof"))?;
+    let checkpoint =
+        crate::integrity::checkpoint::parse_document(document).map_err(|e| e.within("proof"))?;
     let c = &checkpoint.checkpoint;
     if c.tenant != request.filter.tenant {
         return Err(Error::invalid(
             "proof",
             format!(
                 "the checkpoint is of tenant {}, not of this export's",
-                crate::error::quoted(&c.tenant)
+                crate::core::error::quoted(&c.tenant)
             ),
         ));
     }
-    let scan = crate::store::ScanRequest {
+    let scan = crate::core::store::ScanRequest {
         tenant: c.tenant.clone(),
         after_seq: Some(c.seq.saturating_sub(1)),
         limit: 1,
@@ -257,7 +258,7 @@ pub fn start(
         if request.byte_order_mark {
             preamble.extend_from_slice(BOM);
         }
-        let mut w = csv_export::writer(preamble);
+        let mut w = layout::writer(preamble);
         layout.header(&mut w)?;
         preamble = w
             .into_inner()
@@ -284,7 +285,7 @@ pub fn start(
 }
 
 /// A stored row read as a borrowed view, checked against its columns as
-/// [`crate::row::decode`] checks a decoded one.
+/// [`crate::core::row::decode`] checks a decoded one.
 fn view<'r>(tenant: &str, row: &'r Row) -> Result<EventView<'r>> {
     let mut view: EventView<'r> = serde_json::from_str(&row.body).map_err(|e| {
         Error::Store(format!(
@@ -333,7 +334,7 @@ impl Exporter {
         let mut csv = self
             .layout
             .as_ref()
-            .map(|_| csv_export::writer(Vec::with_capacity(CHUNK_BYTES + 64 * 1024)));
+            .map(|_| layout::writer(Vec::with_capacity(CHUNK_BYTES + 64 * 1024)));
         let mut written = 0usize;
         let mut exhausted = false;
         while written + chunk.len() < CHUNK_BYTES {
@@ -390,7 +391,7 @@ impl Exporter {
                     "the log has no events through the checkpoint to prove",
                 )
             })?;
-            let line = crate::export_proof::proof_line(&proof.document, first)?;
+            let line = crate::integrity::proof::proof_line(&proof.document, first)?;
             match (&self.layout, &mut csv) {
                 (Some(layout), Some(w)) => layout.write_proof(w, &line)?,
                 _ => {
@@ -433,10 +434,10 @@ impl Exporter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::Viewer;
-    use crate::append::append_batch;
-    use crate::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
-    use crate::store::MemoryStore;
+    use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
+    use crate::core::store::MemoryStore;
+    use crate::ingest::append::append_batch;
+    use crate::read::access::Viewer;
     use chrono::{DateTime, Utc};
 
     struct Fixed;
@@ -532,16 +533,22 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), 6000);
         let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-        assert_eq!(crate::neutralise::restore(&rows[1][col("actor")]), name);
+        assert_eq!(
+            crate::export::neutralise::restore(&rows[1][col("actor")]),
+            name
+        );
         assert!(rows[1][col("actor")].starts_with("'="));
         assert_eq!(&rows[0][col("new_value")], "-2", "numbers stay numbers");
-        assert_eq!(crate::neutralise::restore(&rows[1][col("new_value")]), name);
+        assert_eq!(
+            crate::export::neutralise::restore(&rows[1][col("new_value")]),
+            name
+        );
         assert_eq!(&rows[1][col("target")], &format!("user: {name}"));
         // The snapshot: the export's own event (seq 3001) is not in it.
         let last = &rows[5999];
         assert_eq!(&last[col("action")], "user.updated");
         let log_rows = s
-            .scan(&crate::store::ScanRequest {
+            .scan(&crate::core::store::ScanRequest {
                 tenant: "acme".into(),
                 after_seq: Some(3000),
                 limit: 10,
@@ -561,7 +568,7 @@ mod tests {
         let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
         assert_eq!(lines.len(), 5);
         assert_eq!(p.events, 5);
-        let e: crate::model::Event = serde_json::from_str(lines[0]).unwrap();
+        let e: crate::core::model::Event = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(e.seq, 5);
         assert_eq!(codec::to_json(&e).unwrap(), lines[0]);
         r.columns = vec!["seq".into()];
@@ -650,9 +657,9 @@ mod tests {
         let (parent, children) = (inputs[0].clone(), inputs[1..4].to_vec());
         append_batch(&mut s, &mut Fixed, inputs).unwrap();
         // A bulk operation: labels and correlation ids in both paths.
-        crate::bulk::append_bulk(&mut s, &mut Fixed, parent, children).unwrap();
+        crate::ingest::bulk::append_bulk(&mut s, &mut Fixed, parent, children).unwrap();
         let rows = s
-            .scan(&crate::store::ScanRequest {
+            .scan(&crate::core::store::ScanRequest {
                 tenant: "acme".into(),
                 limit: 100,
                 ..Default::default()
@@ -663,7 +670,7 @@ mod tests {
         assert!(rows.iter().any(|r| r.body.contains("\"from\":\"/m/1\"")));
         // Every column but `event`, which the exporter only writes from a
         // decoded event (the borrowed view has no canonical line).
-        let all: Vec<String> = crate::csv_export::COLUMNS
+        let all: Vec<String> = crate::export::layout::COLUMNS
             .iter()
             .filter(|(n, _)| *n != "event")
             .map(|(n, _)| n.to_string())
@@ -671,12 +678,9 @@ mod tests {
         for (mode, offset) in [(RowMode::Events, None), (RowMode::Changes, Some("-05:30"))] {
             let layout = Layout::new(&all, mode, offset).unwrap();
             for row in &rows {
-                let event = crate::row::decode("acme", row.clone()).unwrap();
+                let event = crate::core::row::decode("acme", row.clone()).unwrap();
                 let borrowed = view("acme", row).unwrap();
-                let (mut a, mut b) = (
-                    csv_export::writer(Vec::new()),
-                    csv_export::writer(Vec::new()),
-                );
+                let (mut a, mut b) = (layout::writer(Vec::new()), layout::writer(Vec::new()));
                 layout.write_event(&mut a, &event).unwrap();
                 layout.write_event(&mut b, &borrowed).unwrap();
                 let (a, b) = (a.into_inner().unwrap(), b.into_inner().unwrap());
@@ -688,7 +692,7 @@ mod tests {
     #[test]
     fn a_moved_element_says_so_and_where_from() {
         let mut s = MemoryStore::default();
-        let input = crate::codec::parse_inputs(
+        let input = crate::json::codec::parse_inputs(
             r#"{"tenant":"acme","action":"campaign.updated","actor":{"id":"u_1","kind":"user"},"outcome":"success",
                 "before":{"lists":[{"id":"l_1","priority":1},{"id":"l_2","priority":2}]},
                 "after":{"lists":[{"id":"l_2","priority":1},{"id":"l_1","priority":2}]}}"#,
@@ -714,7 +718,7 @@ mod tests {
     #[test]
     fn the_action_cell_carries_the_catalogs_label() {
         let mut s = log(1, "x");
-        let mut failed = crate::codec::parse_inputs(
+        let mut failed = crate::json::codec::parse_inputs(
             r#"{"tenant":"acme","action":"user.login_failed","actor":{"id":"u_7","kind":"user"},"outcome":"failure"}"#,
             None,
         )

@@ -8,11 +8,11 @@
 //! entry of [`COLUMNS`] and one arm of [`Layout::cell`]: adding one (the
 //! integrity work's proof columns, say) touches nothing else.
 
-use crate::csv_cells::{CellSource, Text};
-use crate::error::{Error, Result};
-use crate::model::ActorKind;
-use crate::neutralise::neutralise;
-use crate::time;
+use crate::core::error::{Error, Result};
+use crate::core::model::ActorKind;
+use crate::core::time;
+use crate::export::cells::{CellSource, Text};
+use crate::export::neutralise::neutralise;
 use chrono::{FixedOffset, SecondsFormat};
 use std::borrow::Cow;
 
@@ -445,12 +445,12 @@ fn changed<C: CellSource>(e: &C, change: Option<usize>, new: bool) -> Cow<'_, st
 /// A verifier of CSV exports re-renders every presentation column from the
 /// event exactly as an export with proof writes it (rows of events, UTC,
 /// neutralised), so that an edited cell beside an intact `event` is caught.
-impl crate::export_proof_csv::Columns for Layout {
+impl crate::integrity::proof_csv::Columns for Layout {
     fn knows(&self, column: &str) -> bool {
         COLUMNS.iter().any(|(name, _)| *name == column)
     }
 
-    fn render(&self, column: &str, event: &crate::model::Event) -> String {
+    fn render(&self, column: &str, event: &crate::core::model::Event) -> String {
         match COLUMNS.iter().find(|(name, _)| *name == column) {
             Some((_, c)) => neutralise(&self.cell(*c, event, None)).into_owned(),
             None => String::new(),

@@ -2,11 +2,11 @@
 //! stored JSON where they need no unescaping, its JSON values (the changes'
 //! old and new values, the metadata) kept as the canonical text they are
 //! stored as. Exports read every row of a large range; decoding into
-//! [`crate::model::Event`] allocates a string per field and a tree per
+//! [`crate::core::model::Event`] allocates a string per field and a tree per
 //! value, which is most of the work inside the sandbox. Only what a CSV row
 //! needs is read; the stored body stays the single source.
 
-use crate::model::{ActorKind, Outcome};
+use crate::core::model::{ActorKind, Outcome};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;

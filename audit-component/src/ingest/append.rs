@@ -1,12 +1,13 @@
 //! Appending: validate every input, then give each its place in its
 //! tenant's chain and store them all in one call, all or nothing.
 
-use crate::error::{Error, Result, store_error};
-use crate::limits::MAX_BATCH_EVENTS;
-use crate::model::{Event, EventInput};
-use crate::store::{Clock, Head, Row, Store, StoreError};
-use crate::validate::{Correlation, Prepared, Preparer, prepare};
-use crate::{canonical_ser, chain, own, time};
+use crate::core::error::{Error, Result, store_error};
+use crate::core::limits::MAX_BATCH_EVENTS;
+use crate::core::model::{Event, EventInput};
+use crate::core::store::{Clock, Head, Row, Store, StoreError};
+use crate::core::{chain, own, time};
+use crate::ingest::prepare::{Correlation, Prepared, Preparer, prepare};
+use crate::json::canonical_ser;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -211,8 +212,8 @@ pub fn body(event: &Event) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Actor, ActorKind, Context, Outcome};
-    use crate::store::MemoryStore;
+    use crate::core::model::{Actor, ActorKind, Context, Outcome};
+    use crate::core::store::MemoryStore;
 
     pub struct StepClock(pub i64);
     impl Clock for StepClock {
@@ -265,7 +266,7 @@ mod tests {
         let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
         let e = append_one(&mut s, &mut c, input("acme", "user.created")).unwrap();
         let row = s
-            .scan(&crate::store::ScanRequest {
+            .scan(&crate::core::store::ScanRequest {
                 tenant: "acme".into(),
                 limit: 10,
                 ..Default::default()
@@ -323,7 +324,7 @@ mod tests {
         }
         fn scan(
             &mut self,
-            q: &crate::store::ScanRequest,
+            q: &crate::core::store::ScanRequest,
         ) -> std::result::Result<Vec<Row>, StoreError> {
             self.inner.scan(q)
         }

@@ -5,12 +5,12 @@
 //! one of them carries (the parent too), so that `--text <id>` finds the
 //! whole operation and an export shows which rows belong together.
 
-use crate::append::{commit, refuse_reserved};
-use crate::error::{Error, Result};
-use crate::limits::MAX_BATCH_EVENTS;
-use crate::model::{Event, EventInput};
-use crate::store::{Clock, Store};
-use crate::validate::{Correlation, Preparer};
+use crate::core::error::{Error, Result};
+use crate::core::limits::MAX_BATCH_EVENTS;
+use crate::core::model::{Event, EventInput};
+use crate::core::store::{Clock, Store};
+use crate::ingest::append::{commit, refuse_reserved};
+use crate::ingest::prepare::{Correlation, Preparer};
 use serde_json::{Value, json};
 
 /// The metadata member of the parent that says how many events it links:
@@ -79,8 +79,8 @@ pub fn append_bulk(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Actor, ActorKind, Context, Outcome, Target};
-    use crate::store::MemoryStore;
+    use crate::core::model::{Actor, ActorKind, Context, Outcome, Target};
+    use crate::core::store::MemoryStore;
     use chrono::{DateTime, Utc};
 
     struct Fixed;

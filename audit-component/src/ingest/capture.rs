@@ -1,15 +1,15 @@
 //! From JSON text to what is kept: documents are parsed strictly
-//! ([`crate::diff::node`]), their secrets hidden ([`crate::redact`]), then
+//! ([`crate::json::node`]), their secrets hidden ([`crate::redact`]), then
 //! compared ([`crate::diff`]). The append path and the `diff` interface
 //! both go through here, so an event's changes and a diff of the same
 //! documents are the same.
 
+use crate::core::error::{Error, Result};
+use crate::core::limits::MAX_STATE_BYTES;
+use crate::core::model::Change;
 use crate::diff::{self, Hidden, Node};
-use crate::error::{Error, Result};
-use crate::limits::MAX_STATE_BYTES;
-use crate::model::Change;
 use crate::redact::{Fingerprints, Redactor};
-use crate::rules::Rules;
+use crate::settings::rules::Rules;
 use serde_json::Value;
 
 /// Asks the host for the keyed fingerprints of messages under a named
@@ -38,16 +38,16 @@ pub fn request(
     keyring: &mut TenantFingerprints,
 ) -> Result<Compared> {
     if let Some(action) = action {
-        crate::fields::action(action)?;
+        crate::core::fields::action(action)?;
     }
     if let Some(tenant) = tenant {
-        crate::fields::tenant(tenant)?;
+        crate::core::fields::tenant(tenant)?;
     }
     let settings = match settings {
         Some(text) => crate::settings::parse(text)?,
         None => crate::settings::TenantSettings::default(),
     };
-    let rules = crate::rules::for_action(&settings, action);
+    let rules = crate::settings::rules::for_action(&settings, action);
     compare(before, after, &rules, &mut |messages| match tenant {
         Some(tenant) => keyring(tenant, messages),
         None => Ok(None),

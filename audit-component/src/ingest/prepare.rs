@@ -4,14 +4,15 @@
 //! does not know it), then the state documents are parsed and diffed.
 
 use crate::catalog::{Catalog, Writer};
-use crate::error::{Error, Result, store_error};
-use crate::fields;
-use crate::limits::*;
-use crate::model::{Actor, Change, Context, EventInput, Outcome, Target};
-use crate::rules::{self, Rules};
+use crate::core::error::{Error, Result, store_error};
+use crate::core::fields;
+use crate::core::limits::*;
+use crate::core::model::{Actor, Change, Context, EventInput, Outcome, Target};
+use crate::core::store::Store;
+use crate::core::{ip, time};
+use crate::ingest::capture;
+use crate::settings::rules::{self, Rules};
 use crate::settings::{self, TenantSettings};
-use crate::store::Store;
-use crate::{capture, ip, time};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -113,7 +114,7 @@ impl<'s, S: Store> Preparer<'s, S> {
     }
 
     /// Validates and normalises one input: sizes, formats, then the states
-    /// are parsed, redacted and diffed (see [`crate::capture`]).
+    /// are parsed, redacted and diffed (see [`crate::ingest::capture`]).
     pub fn prepare(&mut self, input: EventInput) -> Result<Prepared> {
         let checked = check(input)?;
         let input = checked.input;
@@ -322,8 +323,8 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ActorKind;
-    use crate::store::MemoryStore;
+    use crate::core::model::ActorKind;
+    use crate::core::store::MemoryStore;
 
     fn input() -> EventInput {
         EventInput {
@@ -460,7 +461,7 @@ mod tests {
         assert!(
             p.changes
                 .iter()
-                .all(|c| c.op == crate::model::ChangeOp::Add)
+                .all(|c| c.op == crate::core::model::ChangeOp::Add)
         );
     }
 }

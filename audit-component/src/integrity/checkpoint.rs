@@ -13,12 +13,13 @@
 //! `{"hash", "seq", "tenant", "time", "type": "audit:log/checkpoint@1"}`;
 //! `type` keeps a checkpoint signature from being taken for anything else.
 
-use crate::error::{Error, Result};
-use crate::fields;
-use crate::parse;
-use crate::store::{Clock, Store};
-use crate::verify::{self, Report};
-use crate::{canonical, chain, time};
+use crate::core::error::{Error, Result};
+use crate::core::fields;
+use crate::core::store::{Clock, Store};
+use crate::core::{chain, time};
+use crate::integrity::verify::{self, Report};
+use crate::json::canonical;
+use crate::json::parse;
 use base64ct::{Base64, Encoding};
 use ed25519_dalek::pkcs8::DecodePublicKey;
 use ed25519_dalek::{Signature, VerifyingKey};

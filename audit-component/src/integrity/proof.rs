@@ -16,12 +16,13 @@
 //! accounts for what came before), and checks that the last line is exactly
 //! the event the checkpoint signed. The CSV side is in `export_proof_csv`.
 
-use crate::checkpoint::{self, Document, PublicKey};
-use crate::error::{Error, Result};
-use crate::export_proof_csv::CsvRecords;
+use crate::core::error::{Error, Result};
+use crate::integrity::checkpoint::{self, Document, PublicKey};
+use crate::integrity::proof_csv::CsvRecords;
 
-use crate::verify::{Checker, FindingKind, Link, Report};
-use crate::{canonical, chain};
+use crate::core::chain;
+use crate::integrity::verify::{Checker, FindingKind, Link, Report};
+use crate::json::canonical;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -118,9 +119,9 @@ impl ExportChecker {
             proof: None,
             // Every presentation column is re-rendered by the CSV export's
             // own writer and compared, so no cell can be edited unnoticed.
-            csv: CsvRecords::with_columns(Box::new(crate::csv_export::Layout::new(
+            csv: CsvRecords::with_columns(Box::new(crate::export::layout::Layout::new(
                 &[],
-                crate::csv_export::RowMode::Events,
+                crate::export::layout::RowMode::Events,
                 None,
             )?)),
         })
@@ -128,7 +129,10 @@ impl ExportChecker {
 
     /// Checks a CSV export's other columns with the CSV export's own
     /// renderer (by default only the proof columns are allowed).
-    pub fn with_csv_columns(mut self, columns: Box<dyn crate::export_proof_csv::Columns>) -> Self {
+    pub fn with_csv_columns(
+        mut self,
+        columns: Box<dyn crate::integrity::proof_csv::Columns>,
+    ) -> Self {
         self.csv = CsvRecords::with_columns(columns);
         self
     }

@@ -20,9 +20,9 @@
 //! column the CSV export can write is covered; a column it cannot write is
 //! refused rather than half verified.
 
-use crate::error::{Error, Result};
-use crate::export_proof::{CsvColumns, MAX_LINE_BYTES};
-use crate::model::Event;
+use crate::core::error::{Error, Result};
+use crate::core::model::Event;
+use crate::integrity::proof::{CsvColumns, MAX_LINE_BYTES};
 use csv_core::{ReadRecordResult, Reader};
 use serde_json::Value;
 
@@ -230,7 +230,7 @@ fn layout(header: &[&str], columns: &dyn Columns) -> Result<Layout> {
                 "header",
                 format!(
                     "column {} is not covered by the proof, so its cells could be edited unnoticed",
-                    crate::error::quoted(name)
+                    crate::core::error::quoted(name)
                 ),
             ));
         }
@@ -265,7 +265,7 @@ fn record(
         ));
     }
     let value: Option<Value> = serde_json::from_str(fields[layout.event]).ok();
-    let is_proof = matches!(&value, Some(Value::Object(m)) if m.contains_key(crate::export_proof::PROOF_MEMBER));
+    let is_proof = matches!(&value, Some(Value::Object(m)) if m.contains_key(crate::integrity::proof::PROOF_MEMBER));
     if is_proof
         && fields
             .iter()

@@ -10,14 +10,15 @@
 //! it deletes anything a purge verifies the whole chain, and refuses when it
 //! is not intact: purging must never destroy the evidence of tampering.
 
-use crate::append::commit_with;
-use crate::error::{Error, Result};
-use crate::fields;
-use crate::model::{Actor, Event, EventInput};
-use crate::own;
-use crate::store::{Clock, Store};
-use crate::verify::{self, Anchor, Report};
-use crate::{settings, time};
+use crate::core::error::{Error, Result};
+use crate::core::fields;
+use crate::core::model::{Actor, Event, EventInput};
+use crate::core::own;
+use crate::core::store::{Clock, Store};
+use crate::core::time;
+use crate::ingest::append::commit_with;
+use crate::integrity::verify::{self, Anchor, Report};
+use crate::settings;
 use serde::{Deserialize, Serialize};
 
 /// The longest retention period, in days (100 years).
@@ -150,12 +151,12 @@ pub fn purge(
         metadata: Some(metadata),
         ..own::event(tenant, own::PURGED, actor)
     };
-    let prepared = crate::validate::prepare(input, store)?;
+    let prepared = crate::ingest::prepare::prepare(input, store)?;
     let mut attempts = 0;
     let mut events = commit_with(store, clock, vec![prepared], |store, mut rows| {
         attempts += 1;
         if attempts > MAX_ATTEMPTS {
-            return Err(crate::store::StoreError::Failed(
+            return Err(crate::core::store::StoreError::Failed(
                 "another purge or writer kept changing the log; run the purge again".into(),
             ));
         }

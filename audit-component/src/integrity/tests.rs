@@ -3,14 +3,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::append::append_batch;
-use crate::checkpoint;
-use crate::export_proof::{ExportChecker, Format, proof_line};
-use crate::export_proof_csv::Columns;
-use crate::model::{Actor, ActorKind, Context, Event, EventInput, Outcome};
-use crate::store::{Clock, MemoryStore, Row, ScanRequest, Store};
-use crate::verify::{FindingKind, Report, verify_chain};
-use crate::{codec, retention, settings};
+use crate::core::model::{Actor, ActorKind, Context, Event, EventInput, Outcome};
+use crate::core::store::{Clock, MemoryStore, Row, ScanRequest, Store};
+use crate::ingest::append::append_batch;
+use crate::integrity::checkpoint;
+use crate::integrity::proof::{ExportChecker, Format, proof_line};
+use crate::integrity::proof_csv::Columns;
+use crate::integrity::retention;
+use crate::integrity::verify::{FindingKind, Report, verify_chain};
+use crate::json::codec;
+use crate::settings;
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::pkcs8::EncodePublicKey;
 use ed25519_dalek::{Signer, SigningKey};
@@ -133,7 +135,7 @@ fn the_findings_are_capped() {
         let prev = bad
             .head("acme")
             .unwrap()
-            .map_or(crate::chain::GENESIS.to_string(), |h| h.hash);
+            .map_or(crate::core::chain::GENESIS.to_string(), |h| h.hash);
         let r = Row {
             prev_hash: prev,
             ..r
@@ -141,7 +143,7 @@ fn the_findings_are_capped() {
         bad.append(vec![r]).unwrap();
     }
     let r = verify_chain(&mut bad, "acme", &[], &[]).unwrap();
-    assert_eq!(r.findings.len(), crate::verify::MAX_FINDINGS);
+    assert_eq!(r.findings.len(), crate::integrity::verify::MAX_FINDINGS);
     assert!(r.findings_omitted > 0);
     assert!(!r.intact());
 }
@@ -200,7 +202,7 @@ fn a_jsonl_export_verifies_and_tampering_is_found() {
     let cp = signed(&mut s);
     let lines: Vec<String> = rows(&mut s)
         .into_iter()
-        .map(|r| codec::to_json(&crate::row::decode("acme", r).unwrap()).unwrap())
+        .map(|r| codec::to_json(&crate::core::row::decode("acme", r).unwrap()).unwrap())
         .collect();
     let proof = proof_line(&cp, 1).unwrap();
     let check = |lines: &[String], chunk: usize| {
@@ -265,7 +267,7 @@ fn csv_export(s: &mut MemoryStore, cp: &str, with_actor: bool) -> Vec<Vec<String
     }
     records.push(header.iter().map(|h| h.to_string()).collect());
     for row in rows(s) {
-        let event = crate::row::decode("acme", row).unwrap();
+        let event = crate::core::row::decode("acme", row).unwrap();
         let mut record = vec![
             event.seq.to_string(),
             event.prev_hash.clone(),

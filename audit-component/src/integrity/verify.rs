@@ -15,11 +15,11 @@
 //! an edited event links to the edited event's stored hash, so editing one
 //! event is reported once, as `modified`, not also as a broken chain.
 
-use crate::checkpoint::{self, Checkpoint};
-use crate::error::{Error, Result, store_error};
-use crate::fields;
-use crate::store::{Head, Row, ScanRequest, Store};
-use crate::{chain, own, time};
+use crate::core::error::{Error, Result, store_error};
+use crate::core::fields;
+use crate::core::store::{Head, Row, ScanRequest, Store};
+use crate::core::{chain, own, time};
+use crate::integrity::checkpoint::{self, Checkpoint};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;

@@ -13,7 +13,7 @@
 //! moving the byte ranges of its members. `tests` and the crate's tests of
 //! the hash (`docs/hashing.md` is the contract) hold the two paths equal.
 
-use crate::canonical::write_string;
+use crate::json::canonical::write_string;
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 use std::borrow::Cow;

@@ -1,11 +1,11 @@
 //! JSON in and out: event inputs parsed from JSON text (one object, an
 //! array, or JSON Lines), and stored events written as canonical JSON lines.
 
-use crate::canonical;
-use crate::error::{Error, Result, quoted};
-use crate::limits::{MAX_BATCH_EVENTS, MAX_INPUT_BYTES};
-use crate::model::{Actor, Context, Event, EventInput, Outcome, Target};
-use crate::parse;
+use crate::core::error::{Error, Result, quoted};
+use crate::core::limits::{MAX_BATCH_EVENTS, MAX_INPUT_BYTES};
+use crate::core::model::{Actor, Context, Event, EventInput, Outcome, Target};
+use crate::json::canonical;
+use crate::json::parse;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -46,9 +46,9 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
         ));
     }
     let mut values = Vec::new();
-    // Strict: an object naming a member twice is refused (crate::strict).
+    // Strict: an object naming a member twice is refused (crate::json::strict).
     let mut stream = serde_json::Deserializer::from_str(text)
-        .into_iter::<crate::strict::Strict>()
+        .into_iter::<crate::json::strict::Strict>()
         .map(|r| r.map(|s| s.0));
     loop {
         let index = values.len();

@@ -11,10 +11,10 @@
 //! and an audit log must not record a state the sender may not have meant).
 //! Nesting is bounded by serde_json's recursion limit, so every recursive
 //! walk here (equality, hashing, writing, dropping) stays within
-//! [`crate::limits::MAX_JSON_DEPTH`] levels.
+//! [`crate::core::limits::MAX_JSON_DEPTH`] levels.
 
-use crate::canonical;
-use crate::error::Result;
+use crate::core::error::Result;
+use crate::json::canonical;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
@@ -62,8 +62,9 @@ pub struct Hidden {
 /// text.
 pub fn parse<'a>(field: &str, text: &'a str) -> Result<Node<'a>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let node = Node::deserialize(&mut de).map_err(|e| crate::parse::json_error(field, &e))?;
-    de.end().map_err(|e| crate::parse::json_error(field, &e))?;
+    let node = Node::deserialize(&mut de).map_err(|e| crate::json::parse::json_error(field, &e))?;
+    de.end()
+        .map_err(|e| crate::json::parse::json_error(field, &e))?;
     Ok(node)
 }
 
@@ -321,7 +322,7 @@ fn hash_into(node: &Node, hidden: &[Hidden], h: &mut Fx) {
     }
 }
 
-/// Appends the canonical JSON text (RFC 8785, as [`crate::canonical`]) of
+/// Appends the canonical JSON text (RFC 8785, as [`crate::json::canonical`]) of
 /// a node; hidden values are written as their placeholders.
 pub fn write(node: &Node, hidden: &[Hidden], out: &mut String) {
     match node {

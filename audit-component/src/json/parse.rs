@@ -1,14 +1,14 @@
 //! Parsing JSON text strictly, with errors that name the field and never
 //! quote the input (it may hold secrets).
 
-use crate::error::{Error, Result};
-use crate::limits::MAX_JSON_DEPTH;
+use crate::core::error::{Error, Result};
+use crate::core::limits::MAX_JSON_DEPTH;
 use serde_json::Value;
 
 /// Parses JSON text, with errors that name the field and never quote it.
-/// Objects that name a member twice are refused ([`crate::strict`]).
+/// Objects that name a member twice are refused ([`crate::json::strict`]).
 pub fn parse_json(field: &str, text: &str) -> Result<Value> {
-    serde_json::from_str::<crate::strict::Strict>(text)
+    serde_json::from_str::<crate::json::strict::Strict>(text)
         .map(|s| s.0)
         .map_err(|e| json_error(field, &e))
 }

@@ -2,7 +2,7 @@
 //! refused. serde_json keeps the last of duplicate members silently; an
 //! audit log must not record a state that its sender may have read
 //! differently (another parser keeps the first), so every JSON text the
-//! component reads goes through here or through [`crate::diff::node`].
+//! component reads goes through here or through [`crate::json::node`].
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};

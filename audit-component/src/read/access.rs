@@ -8,13 +8,13 @@
 //! actor and the filter in the metadata. Recording never depends on these
 //! settings: a tenant can hide its log from readers, never stop it.
 
-use crate::append::append_own;
-use crate::error::{Error, Result, quoted};
-use crate::model::{Actor, Context, Event, EventInput, Outcome};
-use crate::own;
+use crate::core::error::{Error, Result, quoted};
+use crate::core::model::{Actor, Context, Event, EventInput, Outcome};
+use crate::core::own;
+use crate::core::store::{Clock, Store};
+use crate::ingest::append::append_own;
+use crate::ingest::prepare::prepare;
 use crate::settings;
-use crate::store::{Clock, Store};
-use crate::validate::prepare;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -108,7 +108,7 @@ pub fn prepare_read(
     metadata.insert("viewer_roles".into(), json!(viewer.roles));
     let input = EventInput {
         context: viewer.context.clone(),
-        metadata: Some(crate::canonical::to_string(&Value::Object(
+        metadata: Some(crate::json::canonical::to_string(&Value::Object(
             metadata.clone(),
         ))),
         ..own::event(tenant, read.action(), viewer.actor.clone())
@@ -196,7 +196,7 @@ impl Pending {
         let mut input = self.input;
         let mut metadata = self.metadata;
         metadata.extend(more);
-        input.metadata = Some(crate::canonical::to_string(&Value::Object(metadata)));
+        input.metadata = Some(crate::json::canonical::to_string(&Value::Object(metadata)));
         append_own(store, clock, input)
     }
 

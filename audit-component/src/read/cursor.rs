@@ -3,10 +3,11 @@
 //! and order it came from, so that a cursor is never applied to another
 //! read (where it would silently skip or repeat events).
 
-use crate::error::{Error, Result};
-use crate::filter::Filter;
-use crate::page::Order;
-use crate::{canonical, chain};
+use crate::core::chain;
+use crate::core::error::{Error, Result};
+use crate::json::canonical;
+use crate::read::filter::Filter;
+use crate::read::page::Order;
 use sha2::{Digest, Sha256};
 
 /// A short digest of what a cursor is valid for: every filter field and

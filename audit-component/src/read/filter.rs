@@ -7,13 +7,14 @@
 //! stored row from its raw canonical JSON without decoding it (a necessary
 //! condition only); [`Compiled::matches`] decides on the decoded event.
 
-use crate::classify::CHANGE_TYPES;
-use crate::error::{Error, Result};
-use crate::fields;
-use crate::keyword::Keyword;
-use crate::limits::{MAX_ID_BYTES, MAX_NAME_BYTES};
-use crate::model::{Event, Outcome};
-use crate::{canonical, ip, time};
+use crate::catalog::classify::CHANGE_TYPES;
+use crate::core::error::{Error, Result};
+use crate::core::fields;
+use crate::core::limits::{MAX_ID_BYTES, MAX_NAME_BYTES};
+use crate::core::model::{Event, Outcome};
+use crate::core::{ip, time};
+use crate::json::canonical;
+use crate::read::keyword::Keyword;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use memchr::memmem;

@@ -8,7 +8,7 @@
 //! field that could match holds the keyword's bytes in the body up to ASCII
 //! case, so a body without them cannot match and is never decoded.
 
-use crate::model::{Change, Event};
+use crate::core::model::{Change, Event};
 use memchr::memmem;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -111,7 +111,7 @@ impl Keyword {
             Value::Object(map) => map
                 .iter()
                 .any(|(k, v)| contains(k, &self.lower) || self.in_value(v)),
-            scalar => contains(&crate::canonical::to_string(scalar), &self.lower),
+            scalar => contains(&crate::json::canonical::to_string(scalar), &self.lower),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! What a read asks for and what it gets: one page of a tenant's events,
 //! in an order, after a cursor, for a viewer.
 
-use crate::access::Viewer;
-use crate::filter::Filter;
-use crate::model::Event;
+use crate::core::model::Event;
+use crate::read::access::Viewer;
+use crate::read::filter::Filter;
 
 /// The order of a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

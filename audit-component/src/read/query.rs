@@ -1,26 +1,26 @@
 //! Reading: pages of a tenant's events for a viewer, counts, and single
 //! events.
 //!
-//! Pages are keyed on `seq`: a cursor ([`crate::cursor`]) remembers the last
+//! Pages are keyed on `seq`: a cursor ([`crate::read::cursor`]) remembers the last
 //! sequence number a page returned, so events appended while a reader pages
 //! (always at higher sequence numbers) are never repeated or skipped. Every
-//! read is checked and recorded by [`crate::access`].
+//! read is checked and recorded by [`crate::read::access`].
 
-use crate::access::{self, Read, Viewer};
-use crate::cursor;
-use crate::error::{Error, Result, quoted, store_error};
-use crate::filter::Compiled;
-use crate::limits::MAX_PAGE_EVENTS;
-use crate::model::Event;
-use crate::scan::{MAX_BATCH_ROWS, Scanner};
-use crate::store::{Clock, Row, ScanRequest, Store};
+use crate::core::error::{Error, Result, quoted, store_error};
+use crate::core::limits::MAX_PAGE_EVENTS;
+use crate::core::model::Event;
+use crate::core::store::{Clock, Row, ScanRequest, Store};
+use crate::read::access::{self, Read, Viewer};
+use crate::read::cursor;
+use crate::read::filter::Compiled;
+use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
 use serde_json::{Map, Value, json};
 
-use crate::fields;
-use crate::page::{Order, Page, PageRequest};
-use crate::row::decode;
+use crate::core::fields;
+use crate::core::row::decode;
+use crate::read::page::{Order, Page, PageRequest};
 
-pub use crate::filter::Filter;
+pub use crate::read::filter::Filter;
 
 /// Reads one page for the request's viewer, and records the read.
 pub fn query(
@@ -149,10 +149,10 @@ pub fn get_event(
     viewer: &Viewer,
 ) -> Result<Event> {
     fields::tenant(tenant)?;
-    if id.len() > crate::limits::MAX_ID_BYTES {
+    if id.len() > crate::core::limits::MAX_ID_BYTES {
         return Err(Error::too_large(
             "id",
-            crate::limits::MAX_ID_BYTES,
+            crate::core::limits::MAX_ID_BYTES,
             id.len(),
             "bytes",
         ));
@@ -177,9 +177,9 @@ pub fn get_event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::append::append_batch;
-    use crate::model::{Actor, ActorKind, Context, EventInput, Outcome};
-    use crate::store::MemoryStore;
+    use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
+    use crate::core::store::MemoryStore;
+    use crate::ingest::append::append_batch;
     use chrono::{DateTime, Utc};
 
     pub fn viewer(role: &str) -> Viewer {
@@ -354,7 +354,7 @@ mod tests {
     }
 
     fn actions(s: &mut MemoryStore) -> Vec<(String, String)> {
-        s.scan(&crate::store::ScanRequest {
+        s.scan(&crate::core::store::ScanRequest {
             tenant: "acme".into(),
             limit: 100_000,
             ..Default::default()
@@ -435,7 +435,7 @@ mod tests {
         let v = viewer("admin");
         get_event(&mut s, &mut Fixed, "acme", &page.events[0].id, &v).unwrap();
         let rows = s
-            .scan(&crate::store::ScanRequest {
+            .scan(&crate::core::store::ScanRequest {
                 tenant: "acme".into(),
                 after_seq: Some(3),
                 limit: 10,
@@ -503,9 +503,9 @@ mod count_tests {
 
     use super::tests::{Fixed, viewer};
     use super::*;
-    use crate::append::append_batch;
-    use crate::model::{Actor, ActorKind, Context, EventInput, Outcome};
-    use crate::store::{Head, MemoryStore, StoreError};
+    use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
+    use crate::core::store::{Head, MemoryStore, StoreError};
+    use crate::ingest::append::append_batch;
 
     /// A memory store that says how often it was asked to count.
     #[derive(Default)]

@@ -7,8 +7,8 @@
 //! [`MAX_BATCH_ROWS`], so a selective filter does not pay a store call per
 //! handful of rows.
 
-use crate::error::{Error, Result, store_error};
-use crate::store::{Row, ScanRequest, Store};
+use crate::core::error::{Error, Result, store_error};
+use crate::core::store::{Row, ScanRequest, Store};
 
 /// Rows per store call, at most.
 pub const MAX_BATCH_ROWS: u32 = 1024;

@@ -29,11 +29,11 @@
 //! is reported as changed, an unchanged one not at all, and the secret
 //! itself goes nowhere.
 
-use crate::diff::node::{self, Hidden, Node};
-use crate::error::{Error, Result};
+use crate::core::error::{Error, Result};
+use crate::json::node::{self, Hidden, Node};
 use sha2::{Digest, Sha256};
 
-pub use crate::diff::node::PLACEHOLDER;
+pub use crate::json::node::PLACEHOLDER;
 
 /// Asks the host for the keyed fingerprints of messages; `Ok(None)` when it
 /// has no key.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::diff::node::parse;
+use crate::json::node::parse;
 
 fn redacted(text: &str, rules: &Rules) -> String {
     let mut node = parse("x", text).unwrap();

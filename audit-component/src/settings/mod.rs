@@ -6,14 +6,16 @@
 //! with a default, so that a tenant that never stored settings behaves as
 //! documented in `docs/settings.md`.
 
-use crate::append::append_own;
-use crate::canonical;
-use crate::error::{Error, Result, store_error};
-use crate::fields;
-use crate::model::{Actor, Event, EventInput};
-use crate::own;
-use crate::parse;
-use crate::store::{Clock, Store};
+pub mod rules;
+
+use crate::core::error::{Error, Result, store_error};
+use crate::core::fields;
+use crate::core::model::{Actor, Event, EventInput};
+use crate::core::own;
+use crate::core::store::{Clock, Store};
+use crate::ingest::append::append_own;
+use crate::json::canonical;
+use crate::json::parse;
 use serde::{Deserialize, Serialize};
 
 /// A tenant's settings. Members left out of a stored or given document take
@@ -23,13 +25,13 @@ use serde::{Deserialize, Serialize};
 pub struct TenantSettings {
     /// How long events are kept, and the floor below which nothing may be
     /// purged (`retention.rs`).
-    pub retention: crate::retention::Retention,
-    /// What is hidden before diffing, hashing and storing ([`crate::rules`]).
-    pub redaction: crate::rules::RedactionSettings,
-    /// How states are compared ([`crate::rules`]).
-    pub diff: crate::rules::DiffSettings,
+    pub retention: crate::integrity::retention::Retention,
+    /// What is hidden before diffing, hashing and storing ([`crate::settings::rules`]).
+    pub redaction: crate::settings::rules::RedactionSettings,
+    /// How states are compared ([`crate::settings::rules`]).
+    pub diff: crate::settings::rules::DiffSettings,
     /// Who may read the log: `access.enabled`, `access.roles`.
-    pub access: crate::access::AccessSettings,
+    pub access: crate::read::access::AccessSettings,
     /// The tenant's profile and registered actions ([`crate::catalog`]).
     pub catalog: crate::catalog::CatalogSettings,
     /// The authentication log: the brute-force threshold and window, how
@@ -61,8 +63,8 @@ pub fn parse(text: &str) -> Result<TenantSettings> {
         };
         Error::invalid(field, reason)
     })?;
-    crate::rules::check(&settings)?;
-    crate::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
+    crate::settings::rules::check(&settings)?;
+    crate::integrity::retention::check(&settings.retention).map_err(|e| e.within("settings"))?;
     settings.access.check().map_err(|e| e.within("settings"))?;
     settings.catalog.check().map_err(|e| e.within("settings"))?;
     settings.auth.check().map_err(|e| e.within("settings"))?;
@@ -117,7 +119,7 @@ pub(crate) fn apply(
     actor: Actor,
     metadata: Option<serde_json::Value>,
 ) -> Result<Event> {
-    crate::retention::check_change(&old.retention, &new.retention)
+    crate::integrity::retention::check_change(&old.retention, &new.retention)
         .map_err(|e| e.within("settings"))?;
     let (old_json, new_json) = (to_json(old)?, to_json(new)?);
     let input = EventInput {
@@ -134,8 +136,8 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ActorKind;
-    use crate::store::MemoryStore;
+    use crate::core::model::ActorKind;
+    use crate::core::store::MemoryStore;
     use chrono::{DateTime, Utc};
 
     struct Fixed;

@@ -2,8 +2,8 @@
 //! and `diff` (documented in `docs/settings.md`), and what they compile to
 //! for one action.
 
+use crate::core::error::{Error, Result};
 use crate::diff;
-use crate::error::{Error, Result};
 use crate::redact;
 use crate::settings::TenantSettings;
 use serde::{Deserialize, Serialize};
@@ -126,7 +126,7 @@ pub fn check(settings: &TenantSettings) -> Result<()> {
 }
 
 fn action_name(action: &str, field: &str) -> Result<()> {
-    crate::fields::action(action).map_err(|_| {
+    crate::core::fields::action(action).map_err(|_| {
         Error::invalid(
             field,
             "each member must be an action name, entity.verb (such as user.updated)",
@@ -150,10 +150,10 @@ fn names(field: &str, list: &[String], folded: bool) -> Result<()> {
         if name.is_empty() {
             return Err(Error::invalid(format!("{field}[{i}]"), "must not be empty"));
         }
-        if name.len() > crate::limits::MAX_NAME_BYTES {
+        if name.len() > crate::core::limits::MAX_NAME_BYTES {
             return Err(Error::too_large(
                 format!("{field}[{i}]"),
-                crate::limits::MAX_NAME_BYTES,
+                crate::core::limits::MAX_NAME_BYTES,
                 name.len(),
                 "bytes",
             ));

@@ -1,8 +1,8 @@
 //! The direct writer against the value-tree path it replaces.
 
 use super::{to_string, to_string_without};
-use crate::canonical;
-use crate::model::{Actor, ActorKind, Change, ChangeOp, Context, Event, Outcome, Target};
+use crate::core::model::{Actor, ActorKind, Change, ChangeOp, Context, Event, Outcome, Target};
+use crate::json::canonical;
 use serde_json::{Value, json};
 
 /// The path this module replaces.
@@ -111,14 +111,14 @@ fn an_event_body_is_the_value_trees_without_hash() {
             change(ChangeOp::Move, None, None),
         ],
         metadata: Some(json!({"zeta": {"b": 2, "a": 1}, "alpha": null})),
-        prev_hash: crate::chain::GENESIS.into(),
+        prev_hash: crate::core::chain::GENESIS.into(),
         hash: Some("not part of the body".into()),
     };
     let mut without = serde_json::to_value(&event).unwrap();
     without.as_object_mut().unwrap().remove("hash");
     let expected = canonical::to_string(&without);
     assert_eq!(to_string_without(&event, "hash").unwrap(), expected);
-    assert_eq!(crate::append::body(&event).unwrap(), expected);
+    assert_eq!(crate::ingest::append::body(&event).unwrap(), expected);
     event.hash = None;
     assert_eq!(to_string(&event).unwrap(), through_value(&event));
     // Only the outermost object's `hash` is left out.

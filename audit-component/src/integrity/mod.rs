@@ -1,0 +1,12 @@
+//! Tamper evidence and retention: verifying a chain with a verdict per kind
+//! of tampering, signed checkpoints, verifiable exports, and purges that
+//! keep the chain verifiable.
+
+pub mod checkpoint;
+pub mod proof;
+pub mod proof_csv;
+pub mod retention;
+pub mod verify;
+
+#[cfg(test)]
+mod tests;
