@@ -1,36 +1,57 @@
-//! The audit-log engine.
+//! The audit-log engine: every piece of audit logic, as plain Rust modules
+//! over plain types, built twice. For `wasm32-wasip2` (by `host-runner`'s
+//! build script) it is the audit component: `bindings` turns the WIT world
+//! `audit:log/audit` (in `wit/`) into calls of these modules, and the
+//! [`Store`] and [`Clock`] traits into calls of the host's imports. Built
+//! natively, the same modules run the unit tests and are the baseline the
+//! benchmarks compare the sandbox with.
 //!
-//! Every piece of audit logic lives here as a plain Rust module over plain
-//! types: validation and normalisation ([`validate`], [`ip`], [`time`]),
-//! classification ([`classify`]), redaction ([`redact`], [`rules`]), the
-//! nested diff and change list ([`diff`], [`capture`]), canonical JSON
-//! and the hash chain ([`canonical`], [`chain`]), appending ([`append`],
-//! [`bulk`]), the authentication log ([`auth`]),
-//! reading ([`query`] over [`filter`], [`keyword`], [`cursor`] and [`scan`]),
-//! who may read ([`access`]), exports ([`export`], [`csv_export`], [`csv_cells`], [`event_view`], [`neutralise`]), per-tenant
-//! settings ([`settings`]) and JSON in and out ([`codec`]). The engine talks to
-//! its host only through the [`store::Store`] and [`store::Clock`] traits.
-//!
-//! Built for `wasm32-wasip2` (by `host-runner`'s build script) the crate is
-//! the audit component: the `bindings` module turns the WIT world
-//! `audit:log/audit` (in `wit/`) into calls of these modules, and the traits
-//! into calls of the host's imports. Built natively, the same modules run
-//! the unit tests and serve as the baseline for benchmarks.
+//! The modules below are the layers, bottom first: each imports only from
+//! the ones above it in this list (`tests/layers.rs` holds the code to that
+//! order, and to no import cycle between files).
 
-pub mod admin;
-pub mod auth;
-pub mod catalog;
+// The event model, the error type and limits, the store and clock the host
+// provides, the hash chain, times, IP addresses, field checks, the log's
+// own events.
 pub mod core;
-pub mod diff;
-pub mod export;
-pub mod ingest;
-pub mod integrity;
+
+// JSON in and out: strict parsing, the borrowed tree, the canonical form
+// that is hashed, events as JSON text.
 pub mod json;
-pub mod read;
+
+// Secrets hidden before anything is compared, hashed or stored.
 pub mod redact;
+
+// What changed between two documents: one list of operations, two outputs.
+pub mod diff;
+
+// Actions by profile, with labels, categories and change types.
+pub mod catalog;
+
+// A tenant's settings: one member per feature, parsed and loaded.
 pub mod settings;
 
+// Recording: prepare, redact and diff, seal into the chain, store.
+pub mod ingest;
+
+// Reading: filters, pages, counts, access rules, every read recorded.
+pub mod read;
+
+// Tamper evidence and retention: verify, checkpoints, proofs, purge.
+pub mod integrity;
+
+// Exports: CSV and JSON Lines, streamed, with an optional proof.
+pub mod export;
+
+// The authentication log: sign-ins, sign-outs, recovery, brute force.
+pub mod auth;
+
+// Settings writes and registrations, each recorded in the log.
+pub mod admin;
+
+// The WIT glue (the component only).
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
 pub use crate::core::error::{Error, Result};
+pub use crate::core::store::{Clock, Store};
