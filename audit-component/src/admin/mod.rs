@@ -2,3 +2,4 @@
 //! of actions, each recorded in the tenant's own log.
 
 pub mod register;
+pub mod settings;

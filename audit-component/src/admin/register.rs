@@ -39,7 +39,7 @@ pub fn register(
         merge(&mut new.catalog.actions, d);
     }
     definition::check_all(&new.catalog.actions, profile).map_err(|e| e.within("catalog"))?;
-    settings::apply(
+    crate::admin::settings::apply(
         store,
         clock,
         tenant,

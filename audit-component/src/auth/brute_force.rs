@@ -14,7 +14,6 @@
 //! arrive out of order (a host replaying or back-filling a morning): an
 //! alert already recorded for a later minute covers this one.
 
-use crate::auth::BruteForceSettings;
 use crate::catalog::auth::{BRUTE_FORCE, CATEGORY, LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT};
 use crate::core::error::Result;
 use crate::core::model::{Context, EventInput, Outcome, Target};
@@ -24,6 +23,7 @@ use crate::core::store::Store;
 use crate::core::time;
 use crate::json::canonical;
 use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
+use crate::settings::auth::BruteForceSettings;
 use chrono::{DateTime, Duration, Utc};
 use memchr::memmem;
 use serde_json::{Map, json};

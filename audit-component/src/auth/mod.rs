@@ -33,7 +33,6 @@ use crate::ingest::prepare::{Prepared, Preparer};
 use crate::json::canonical;
 use crate::settings;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::core::fields;
@@ -160,79 +159,6 @@ pub struct Recovery {
     pub context: Context,
     /// When; when the call started if absent.
     pub occurred_at: Option<String>,
-}
-
-/// A tenant's `auth` settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AuthSettings {
-    /// When failed sign-ins raise an alert.
-    pub brute_force: BruteForceSettings,
-    /// How far back a logout looks for its login, in days.
-    pub session_lookback_days: u32,
-}
-
-impl Default for AuthSettings {
-    fn default() -> Self {
-        AuthSettings {
-            brute_force: BruteForceSettings::default(),
-            session_lookback_days: 30,
-        }
-    }
-}
-
-/// The brute-force threshold: `threshold` failures in `window_minutes`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct BruteForceSettings {
-    /// Failed attempts per key in the window that raise an alert.
-    pub threshold: u32,
-    /// The sliding window, in minutes.
-    pub window_minutes: u32,
-}
-
-impl Default for BruteForceSettings {
-    /// 5 failures in 15 minutes.
-    fn default() -> Self {
-        BruteForceSettings {
-            threshold: 5,
-            window_minutes: 15,
-        }
-    }
-}
-
-impl AuthSettings {
-    /// Checks the ranges; errors name the member (`auth.brute_force.threshold`).
-    pub fn check(&self) -> Result<()> {
-        let within = |field: &str, v: u32, min: u32, max: u32| {
-            if (min..=max).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::invalid(
-                    field,
-                    format!("must be between {min} and {max}"),
-                ))
-            }
-        };
-        within(
-            "auth.brute_force.threshold",
-            self.brute_force.threshold,
-            1,
-            1000,
-        )?;
-        within(
-            "auth.brute_force.window_minutes",
-            self.brute_force.window_minutes,
-            1,
-            1440,
-        )?;
-        within(
-            "auth.session_lookback_days",
-            self.session_lookback_days,
-            1,
-            366,
-        )
-    }
 }
 
 /// Records a sign-in attempt and, for a failure that crosses the tenant's

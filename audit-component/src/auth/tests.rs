@@ -217,7 +217,7 @@ fn accounts_and_addresses_are_counted_apart() {
 fn the_threshold_is_a_setting() {
     let mut s = Keyed::default();
     let settings = r#"{"auth":{"brute_force":{"threshold":3,"window_minutes":5}}}"#;
-    crate::settings::put(&mut s, &mut Fixed, "acme", settings, account("op")).unwrap();
+    crate::admin::settings::put(&mut s, &mut Fixed, "acme", settings, account("op")).unwrap();
     let fired = alerts(
         &mut s,
         [0, 1, 2, 9, 10, 11]
@@ -226,7 +226,7 @@ fn the_threshold_is_a_setting() {
             .collect(),
     );
     assert_eq!(fired, [false, false, true, false, false, true]);
-    let e = crate::settings::put(
+    let e = crate::admin::settings::put(
         &mut s,
         &mut Fixed,
         "acme",

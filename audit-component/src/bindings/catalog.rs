@@ -32,7 +32,7 @@ impl wc::Guest for Component {
 
     fn tenant_actions(tenant: String) -> Result<Vec<wc::ActionDefinition>, super::wit::Error> {
         let loaded = settings::load(&mut HostStore, &tenant).map_err(error)?;
-        Ok(entries_out(Catalog::new(&loaded.catalog).entries()))
+        Ok(entries_out(loaded.catalog.catalog().entries()))
     }
 
     fn register_actions(

@@ -160,7 +160,7 @@ impl wadmin::Guest for Component {
         text: String,
         actor: wit::Actor,
     ) -> Result<wit::Event, wit::Error> {
-        settings::put(
+        crate::admin::settings::put(
             &mut HostStore,
             &mut HostClock,
             &tenant,

@@ -35,7 +35,6 @@ mod qa;
 
 use crate::core::error::{Error, Result};
 use crate::core::model::Target;
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub use definition::Definition;
@@ -120,28 +119,6 @@ pub fn profile_named(field: &str, name: &str) -> Result<&'static Profile> {
     })
 }
 
-/// A tenant's `catalog` settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CatalogSettings {
-    /// The tenant's profile (`qa`, `contact-center`, `crm`, `cx`), or none.
-    pub profile: Option<String>,
-    /// The actions the tenant registered.
-    pub actions: Vec<Definition>,
-}
-
-impl CatalogSettings {
-    /// Checks the profile's name and every registration against it; errors
-    /// name the member (`catalog.actions[2].label`).
-    pub fn check(&self) -> Result<()> {
-        let profile = match &self.profile {
-            None => None,
-            Some(name) => Some(profile_named("catalog.profile", name)?),
-        };
-        definition::check_all(&self.actions, profile).map_err(|e| e.within("catalog"))
-    }
-}
-
 /// Where an action of a tenant's catalog comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -222,13 +199,11 @@ enum Lookup<'a> {
 }
 
 impl<'s> Catalog<'s> {
-    /// The catalog of a tenant with these settings (checked when they were
-    /// parsed, so an unknown profile name cannot occur; it would read as
-    /// none).
-    pub fn new(settings: &'s CatalogSettings) -> Self {
+    /// The catalog of a tenant with this profile and these registrations.
+    pub fn new(profile: Option<&'static Profile>, registered: &'s [Definition]) -> Self {
         Catalog {
-            profile: settings.profile.as_deref().and_then(profile),
-            registered: &settings.actions,
+            profile,
+            registered,
         }
     }
 

@@ -1,6 +1,7 @@
 use super::definition::{self, Definition};
 use super::*;
 use crate::core::model::Target;
+use crate::settings::catalog::CatalogSettings;
 use std::collections::BTreeSet;
 
 fn target(kind: &str) -> Target {
@@ -91,10 +92,7 @@ fn qa_labels_are_seed_000s_value_chart() {
     );
     let plain = settings(None, vec![]);
     assert_eq!(
-        Catalog::new(&plain)
-            .entry("user.login_failed")
-            .unwrap()
-            .label,
+        plain.catalog().entry("user.login_failed").unwrap().label,
         "Login Failed"
     );
 }
@@ -134,7 +132,8 @@ fn cx_changes_are_created_updated_or_deleted() {
 #[test]
 fn qa_refuses_deleting_a_user() {
     let s = settings(Some("qa"), vec![]);
-    let e = Catalog::new(&s)
+    let e = s
+        .catalog()
         .classify("user.deleted", &[target("user")], Writer::Host)
         .unwrap_err()
         .to_string();
@@ -145,7 +144,8 @@ fn qa_refuses_deleting_a_user() {
     assert!(e.contains("deactivate"), "{e}");
     // Other products delete users.
     let crm = settings(Some("crm"), vec![]);
-    let class = Catalog::new(&crm)
+    let class = crm
+        .catalog()
         .classify("user.deleted", &[target("user")], Writer::Host)
         .unwrap();
     assert_eq!(class.label.as_deref(), Some("User Profile Deleted"));
@@ -154,7 +154,8 @@ fn qa_refuses_deleting_a_user() {
 #[test]
 fn a_profile_refuses_what_it_does_not_know_unless_registered() {
     let s = settings(Some("qa"), vec![]);
-    let e = Catalog::new(&s)
+    let e = s
+        .catalog()
         .classify("ticket.escalated", &[], Writer::Host)
         .unwrap_err()
         .to_string();
@@ -163,7 +164,8 @@ fn a_profile_refuses_what_it_does_not_know_unless_registered() {
         "{e}"
     );
     let s = settings(Some("qa"), vec![custom("ticket.escalated")]);
-    let class = Catalog::new(&s)
+    let class = s
+        .catalog()
         .classify("ticket.escalated", &[target("ticket")], Writer::Host)
         .unwrap();
     assert_eq!(
@@ -174,7 +176,8 @@ fn a_profile_refuses_what_it_does_not_know_unless_registered() {
             label: Some("Ticket Escalated".into()),
         }
     );
-    let e = Catalog::new(&s)
+    let e = s
+        .catalog()
         .classify("ticket.escalated", &[target("user")], Writer::Host)
         .unwrap_err()
         .to_string();
@@ -187,7 +190,8 @@ fn a_profile_refuses_what_it_does_not_know_unless_registered() {
 #[test]
 fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
     let s = settings(None, vec![]);
-    let class = Catalog::new(&s)
+    let class = s
+        .catalog()
         .classify("campaign.paused", &[target("campaign")], Writer::Host)
         .unwrap();
     assert_eq!(
@@ -198,7 +202,8 @@ fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
     // The authentication log's actions are still known, and may be appended
     // directly without a profile, with any targets (hosts written before
     // the auth interface).
-    let class = Catalog::new(&s)
+    let class = s
+        .catalog()
         .classify(
             "user.login_failed",
             &[target("user"), target("team")],
@@ -209,7 +214,7 @@ fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
     // Registrations bind their target kinds in every tenant.
     let s = settings(None, vec![custom("ticket.escalated")]);
     assert!(
-        Catalog::new(&s)
+        s.catalog()
             .classify("ticket.escalated", &[target("user")], Writer::Host)
             .is_err()
     );
@@ -218,29 +223,32 @@ fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
 #[test]
 fn sign_ins_go_through_the_auth_interface_and_alerts_are_the_logs() {
     let qa = settings(Some("qa"), vec![]);
-    let e = Catalog::new(&qa)
+    let e = qa
+        .catalog()
         .classify("user.login_succeeded", &[target("user")], Writer::Host)
         .unwrap_err()
         .to_string();
     assert!(e.contains("recorded through the auth interface"), "{e}");
     assert!(
-        Catalog::new(&qa)
+        qa.catalog()
             .classify("user.login_succeeded", &[target("user")], Writer::Auth)
             .is_ok()
     );
     for s in [settings(None, vec![]), qa] {
-        let e = Catalog::new(&s)
+        let e = s
+            .catalog()
             .classify("security.brute_force_suspected", &[], Writer::Host)
             .unwrap_err()
             .to_string();
         assert!(e.contains("recorded by the log itself"), "{e}");
-        let e = Catalog::new(&s)
+        let e = s
+            .catalog()
             .classify("audit_log.viewed", &[], Writer::Auth)
             .unwrap_err()
             .to_string();
         assert!(e.contains("recorded by the log itself"), "{e}");
         assert!(
-            Catalog::new(&s)
+            s.catalog()
                 .classify("security.brute_force_suspected", &[], Writer::Log)
                 .is_ok()
         );

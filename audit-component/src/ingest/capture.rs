@@ -47,7 +47,7 @@ pub fn request(
         Some(text) => crate::settings::parse(text)?,
         None => crate::settings::TenantSettings::default(),
     };
-    let rules = crate::settings::rules::for_action(&settings, action);
+    let rules = settings.rules(action);
     compare(before, after, &rules, &mut |messages| match tenant {
         Some(tenant) => keyring(tenant, messages),
         None => Ok(None),

@@ -3,7 +3,7 @@
 //! by the tenant's catalog ([`crate::catalog`]: refused when its profile
 //! does not know it), then the state documents are parsed and diffed.
 
-use crate::catalog::{Catalog, Writer};
+use crate::catalog::Writer;
 use crate::core::error::{Error, Result, store_error};
 use crate::core::fields;
 use crate::core::limits::*;
@@ -11,7 +11,7 @@ use crate::core::model::{Actor, Change, Context, EventInput, Outcome, Target};
 use crate::core::store::Store;
 use crate::core::{ip, time};
 use crate::ingest::capture;
-use crate::settings::rules::{self, Rules};
+use crate::settings::rules::Rules;
 use crate::settings::{self, TenantSettings};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -120,10 +120,12 @@ impl<'s, S: Store> Preparer<'s, S> {
         let input = checked.input;
         let writer = self.writer;
         let settings = self.settings(&input.tenant)?;
-        let class =
-            Catalog::new(&settings.catalog).classify(&input.action, &input.targets, writer)?;
+        let class = settings
+            .catalog
+            .catalog()
+            .classify(&input.action, &input.targets, writer)?;
         let rules = if input.before.is_some() || input.after.is_some() || input.metadata.is_some() {
-            rules::for_action(settings, Some(&input.action))
+            settings.rules(Some(&input.action))
         } else {
             Rules::default()
         };

@@ -19,71 +19,6 @@ use crate::core::time;
 use crate::ingest::append::commit_with;
 use crate::integrity::verify::{self, Anchor, Report};
 use crate::settings;
-use serde::{Deserialize, Serialize};
-
-/// The longest retention period, in days (100 years).
-pub const MAX_DAYS: u32 = 36_500;
-
-/// A tenant's retention (the `retention` member of its settings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Retention {
-    /// Events recorded more than this many days ago are deleted by a purge.
-    pub days: u32,
-    /// The compliance floor: `days` may not be set below it, and it can be
-    /// raised but never lowered (as a locked retention policy).
-    pub minimum_days: u32,
-}
-
-impl Default for Retention {
-    /// 90 days (the seed products' promise), with a floor of 30 days.
-    fn default() -> Self {
-        Retention {
-            days: 90,
-            minimum_days: 30,
-        }
-    }
-}
-
-/// Checks a retention on its own; errors name the member (`retention.days`).
-pub fn check(r: &Retention) -> Result<()> {
-    if r.minimum_days == 0 || r.minimum_days > MAX_DAYS {
-        return Err(Error::invalid(
-            "retention.minimum_days",
-            format!("must be between 1 and {MAX_DAYS}"),
-        ));
-    }
-    if r.days > MAX_DAYS {
-        return Err(Error::invalid(
-            "retention.days",
-            format!("must be at most {MAX_DAYS}"),
-        ));
-    }
-    if r.days < r.minimum_days {
-        return Err(Error::invalid(
-            "retention.days",
-            format!(
-                "must be at least retention.minimum_days ({})",
-                r.minimum_days
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a change of retention: the floor can only go up.
-pub fn check_change(old: &Retention, new: &Retention) -> Result<()> {
-    if new.minimum_days < old.minimum_days {
-        return Err(Error::invalid(
-            "retention.minimum_days",
-            format!(
-                "can be raised but never lowered (it is {})",
-                old.minimum_days
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// What a purge did.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +52,7 @@ pub fn purge(
     let retention = settings::load(store, tenant)?.retention;
     // Stored settings were checked when they were put; a store edited by
     // hand must not lower the floor.
-    check(&retention).map_err(|e| {
+    retention.check().map_err(|e| {
         Error::Store(format!(
             "the stored retention of tenant {tenant} is invalid: {e}"
         ))

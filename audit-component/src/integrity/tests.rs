@@ -12,7 +12,6 @@ use crate::integrity::proof_csv::Columns;
 use crate::integrity::retention;
 use crate::integrity::verify::{FindingKind, Report, verify_chain};
 use crate::json::codec;
-use crate::settings;
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::pkcs8::EncodePublicKey;
 use ed25519_dalek::{Signer, SigningKey};
@@ -146,27 +145,6 @@ fn the_findings_are_capped() {
     assert_eq!(r.findings.len(), crate::integrity::verify::MAX_FINDINGS);
     assert!(r.findings_omitted > 0);
     assert!(!r.intact());
-}
-
-#[test]
-fn retention_is_checked_and_its_floor_only_rises() {
-    use retention::{Retention, check, check_change};
-    assert!(check(&Retention::default()).is_ok());
-    let r = |days, minimum_days| Retention { days, minimum_days };
-    assert_eq!(
-        check(&r(10, 30)).unwrap_err().to_string(),
-        "retention.days: must be at least retention.minimum_days (30)"
-    );
-    assert!(check(&r(40_000, 30)).is_err());
-    assert!(check(&r(30, 0)).is_err());
-    assert!(check_change(&r(400, 365), &r(400, 366)).is_ok());
-    assert!(check_change(&r(400, 365), &r(400, 364)).is_err());
-    let e = settings::parse(r#"{"retention":{"days":90,"minimum_days":30,"x":1}}"#).unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("settings.retention.x: unknown setting"),
-        "{e}"
-    );
 }
 
 #[test]

@@ -390,7 +390,7 @@ mod tests {
     #[test]
     fn a_disabled_log_refuses_every_reader_but_keeps_recording() {
         let mut s = log(3);
-        crate::settings::put(
+        crate::admin::settings::put(
             &mut s,
             &mut Fixed,
             "acme",

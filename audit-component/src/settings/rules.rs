@@ -1,66 +1,14 @@
-//! A tenant's redaction and diff rules: the settings members `redaction`
-//! and `diff` (documented in `docs/settings.md`), and what they compile to
-//! for one action.
+//! What the settings members `redaction` and `diff` (documented in
+//! `docs/settings.md`) compile to for one action, and their checks.
 
 use crate::core::error::{Error, Result};
 use crate::diff;
 use crate::redact;
-use crate::settings::TenantSettings;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::settings::diff::DiffSettings;
+use crate::settings::redaction::RedactionSettings;
 
 /// Entries a list of names in the rules may hold.
 const MAX_NAMES: usize = 256;
-
-/// The settings member `redaction`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RedactionSettings {
-    /// More sensitive member names, matched like the built-in ones.
-    pub keys: Vec<String>,
-    /// Member names never hidden for their name (compared after folding
-    /// case and dropping separators: `csrf_token` also names `csrfToken`).
-    pub exceptions: Vec<String>,
-    /// More keys and exceptions for single actions, added to the above.
-    pub actions: BTreeMap<String, ActionRedaction>,
-}
-
-/// The redaction rules of one action.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ActionRedaction {
-    /// More sensitive member names for this action.
-    pub keys: Vec<String>,
-    /// More exceptions for this action.
-    pub exceptions: Vec<String>,
-}
-
-/// The settings member `diff`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DiffSettings {
-    /// Member names that identify the objects of an array, tried in order.
-    pub identity_keys: Vec<String>,
-    /// Identity keys for single actions, used instead of the above.
-    pub actions: BTreeMap<String, ActionDiff>,
-}
-
-impl Default for DiffSettings {
-    fn default() -> Self {
-        DiffSettings {
-            identity_keys: vec!["id".to_string()],
-            actions: BTreeMap::new(),
-        }
-    }
-}
-
-/// The diff rules of one action.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ActionDiff {
-    /// Identity keys for this action.
-    pub identity_keys: Vec<String>,
-}
 
 /// The compiled rules for one action of one tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,9 +19,9 @@ pub struct Rules {
     pub diff: diff::Options,
 }
 
-/// The rules of `settings` for `action` (none: the general rules only).
-pub fn for_action(settings: &TenantSettings, action: Option<&str>) -> Rules {
-    let r = &settings.redaction;
+/// The rules of the members `redaction` and `diff` for `action` (none: the
+/// general rules only).
+pub fn for_action(r: &RedactionSettings, d: &DiffSettings, action: Option<&str>) -> Rules {
     let mut keys = r.keys.clone();
     let mut exceptions = r.exceptions.clone();
     if let Some(a) = action.and_then(|a| r.actions.get(a)) {
@@ -81,11 +29,8 @@ pub fn for_action(settings: &TenantSettings, action: Option<&str>) -> Rules {
         exceptions.extend(a.exceptions.iter().cloned());
     }
     let identity_keys = action
-        .and_then(|a| settings.diff.actions.get(a))
-        .map_or_else(
-            || settings.diff.identity_keys.clone(),
-            |a| a.identity_keys.clone(),
-        );
+        .and_then(|a| d.actions.get(a))
+        .map_or_else(|| d.identity_keys.clone(), |a| a.identity_keys.clone());
     Rules {
         redaction: redact::Rules::new(&keys, &exceptions),
         diff: diff::Options {
@@ -97,8 +42,7 @@ pub fn for_action(settings: &TenantSettings, action: Option<&str>) -> Rules {
 
 /// Checks the members `redaction` and `diff`; errors name the entry
 /// (`settings.redaction.keys[2]`).
-pub fn check(settings: &TenantSettings) -> Result<()> {
-    let r = &settings.redaction;
+pub fn check(r: &RedactionSettings, d: &DiffSettings) -> Result<()> {
     names("settings.redaction.keys", &r.keys, true)?;
     names("settings.redaction.exceptions", &r.exceptions, true)?;
     for (action, rules) in &r.actions {
@@ -107,7 +51,6 @@ pub fn check(settings: &TenantSettings) -> Result<()> {
         names(&format!("{at}.keys"), &rules.keys, true)?;
         names(&format!("{at}.exceptions"), &rules.exceptions, true)?;
     }
-    let d = &settings.diff;
     names("settings.diff.identity_keys", &d.identity_keys, false)?;
     for (action, rules) in &d.actions {
         let at = format!("settings.diff.actions.{action}");
