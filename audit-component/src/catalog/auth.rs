@@ -3,7 +3,7 @@
 //! the alert the log raises when failed sign-ins cross a threshold. A
 //! profile may word their labels its own way ([`super::Profile::auth_labels`]).
 
-use super::{Builtin, action};
+use super::builtin::{Builtin, action};
 
 /// A sign-in that succeeded.
 pub const LOGIN_SUCCEEDED: &str = "user.login_succeeded";

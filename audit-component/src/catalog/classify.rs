@@ -26,7 +26,7 @@ pub const CHANGE_TYPES: &[&str] = &[
 pub fn classify(action: &str) -> (String, &'static str) {
     let (entity, rest) = action.split_once('.').unwrap_or((action, ""));
     let verb = rest.rsplit('.').next().unwrap_or(rest);
-    let change_type = change_type(entity, verb);
+    let change_type = verb_change_type(entity, verb);
     let category = if is_authentication(verb) {
         "authentication".to_string()
     } else if change_type == "exported" {
@@ -37,7 +37,7 @@ pub fn classify(action: &str) -> (String, &'static str) {
     (category, change_type)
 }
 
-fn change_type(entity: &str, verb: &str) -> &'static str {
+fn verb_change_type(entity: &str, verb: &str) -> &'static str {
     if entity == "export" {
         return "exported";
     }
@@ -71,6 +71,11 @@ fn is_authentication(verb: &str) -> bool {
         || verb.starts_with("mfa")
         || verb == "signed_in"
         || verb == "signed_out"
+}
+
+/// The change type among [`CHANGE_TYPES`] equal to `name`.
+pub fn change_type(name: &str) -> Option<&'static str> {
+    CHANGE_TYPES.iter().copied().find(|t| *t == name)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Telephony, AI, Security, Bulk Operations, Inbound) and keeps a separate
 //! authentication log.
 
-use super::{Profile, action};
+use super::builtin::{Profile, action};
 
 /// The profile.
 pub const PROFILE: Profile = Profile {

@@ -2,7 +2,7 @@
 //! contact edits, manual creations, deletions and exports, group changes
 //! and user profile updates (name, e-mail, role, permissions).
 
-use super::{Profile, action};
+use super::builtin::{Profile, action};
 
 /// The profile.
 pub const PROFILE: Profile = Profile {

@@ -5,7 +5,7 @@
 //! product made itself (actor kind `system`). Enabling and disabling are
 //! updates there, so they are here.
 
-use super::{Profile, action};
+use super::builtin::{Profile, action};
 
 const PLANS: &str = "plans_billing";
 const ACCOUNT: &str = "account_settings";

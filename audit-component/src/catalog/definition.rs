@@ -3,7 +3,10 @@
 //! can never shadow the log's own actions, the authentication log's, or
 //! its profile's (a refused action included).
 
-use super::{Entry, Origin, Profile, auth, change_type, own};
+use super::builtin::Profile;
+use super::classify::change_type;
+use super::entry::{Entry, Origin};
+use super::{auth, own};
 use crate::catalog::classify::CHANGE_TYPES;
 use crate::core::error::{Error, Result};
 use crate::core::fields;

@@ -1,7 +1,7 @@
 //! The log's own actions (`audit_log.*`): recorded only by the log itself,
 //! in every tenant's catalog.
 
-use super::{Builtin, action};
+use super::builtin::{Builtin, action};
 use crate::core::own;
 
 /// Every action of the log's own.

@@ -5,7 +5,7 @@
 use super::auth::{
     LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT, LOGIN_SUCCEEDED, RECOVERY_REQUESTED, RECOVERY_UNKNOWN,
 };
-use super::{Profile, action};
+use super::builtin::{Profile, action};
 
 /// The profile.
 pub const PROFILE: Profile = Profile {
