@@ -4,7 +4,8 @@
 
 use super::generated::exports::audit::log::integrity as wi;
 use super::{Component, HostClock, HostStore, actor_in, error, event_out};
-use crate::integrity::{checkpoint, proof, retention, verify};
+use crate::export::layout::Layout;
+use crate::integrity::{checkpoint, export_check, proof, report, retention, verify};
 
 impl wi::Guest for Component {
     fn verify(
@@ -21,7 +22,8 @@ impl wi::Guest for Component {
         tenant: String,
     ) -> Result<(wi::VerifyReport, Option<wi::CheckpointDraft>), super::wit::Error> {
         let (report, draft) =
-            checkpoint::prepare(&mut HostStore, &mut HostClock, &tenant).map_err(error)?;
+            crate::integrity::draft::prepare(&mut HostStore, &mut HostClock, &tenant)
+                .map_err(error)?;
         let draft = draft.map(|d| wi::CheckpointDraft {
             checkpoint: checkpoint_out(d.checkpoint),
             signed_bytes: d.signed_bytes,
@@ -54,10 +56,15 @@ impl wi::Guest for Component {
         public_keys: Vec<String>,
     ) -> Result<wi::VerifyReport, super::wit::Error> {
         let format = match format {
-            wi::ExportFormat::Jsonl => proof::Format::JsonLines,
-            wi::ExportFormat::Csv => proof::Format::Csv,
+            wi::ExportFormat::Jsonl => export_check::Format::JsonLines,
+            wi::ExportFormat::Csv => export_check::Format::Csv,
         };
-        let mut checker = proof::ExportChecker::new(format, &public_keys).map_err(error)?;
+        // Every presentation column of a CSV export is re-rendered by the
+        // export's own writer and compared, so no cell can be edited
+        // unnoticed.
+        let mut checker = export_check::ExportChecker::new(format, &public_keys)
+            .map_err(error)?
+            .with_csv_columns(Box::new(Layout::every_column().map_err(error)?));
         checker.push(&content).map_err(error)?;
         checker.finish().map(report_out).map_err(error)
     }
@@ -86,8 +93,8 @@ fn checkpoint_out(c: checkpoint::Checkpoint) -> wi::Checkpoint {
     }
 }
 
-fn kind_out(k: verify::FindingKind) -> wi::FindingKind {
-    use verify::FindingKind as K;
+fn kind_out(k: report::FindingKind) -> wi::FindingKind {
+    use report::FindingKind as K;
     match k {
         K::Modified => wi::FindingKind::Modified,
         K::Missing => wi::FindingKind::Missing,
@@ -100,7 +107,7 @@ fn kind_out(k: verify::FindingKind) -> wi::FindingKind {
     }
 }
 
-fn report_out(r: verify::Report) -> wi::VerifyReport {
+fn report_out(r: report::Report) -> wi::VerifyReport {
     wi::VerifyReport {
         tenant: r.tenant,
         events: r.events,

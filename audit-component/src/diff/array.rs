@@ -16,9 +16,11 @@
 //! 4. one `replace` of the whole array (not for arrays matched by identity,
 //!    whose elements keep their own changes).
 
-use super::node::{self, Node};
-use super::{Engine, Op, myers, pointer};
+use super::engine::Engine;
+use super::op::{Op, op_len};
+use super::{myers, pointer};
 use crate::core::model::ChangeOp;
+use crate::json::node::{self, Node};
 use std::collections::HashMap;
 
 /// Where an element of `after` comes from.
@@ -358,7 +360,7 @@ impl Engine<'_, '_> {
                         path.truncate(parent);
                         pointer::push_index(path, from);
                         o.from = Some(path.clone());
-                        o.bytes = super::op_len(&o, self.hidden);
+                        o.bytes = op_len(&o, self.hidden);
                         out.push(o);
                         path.truncate(parent);
                     }

@@ -7,10 +7,10 @@
 //! from a stored change list (`add` and `replace` take `new` as their
 //! `value`, `move` takes `from`).
 
-use super::Op;
-use super::node::{self, Hidden, Node};
-use crate::core::model::{Change, ChangeOp};
+use super::op::Op;
+use crate::core::model::Change;
 use crate::json::canonical::write_string;
+use crate::json::node::{self, Hidden, Node};
 
 /// The RFC 6902 patch: a JSON array of operations, each written with sorted
 /// member names (`from`, `op`, `path`, `value`) and no whitespace.
@@ -38,33 +38,11 @@ fn write_op(op: &Op, hidden: &[Hidden], out: &mut String) {
     out.push_str(op.op.as_str());
     out.push_str("\",\"path\":");
     write_string(&op.path, out);
-    if let Some(value) = patch_value(op) {
+    if let Some(value) = op.patch_value() {
         out.push_str(",\"value\":");
         node::write(value, hidden, out);
     }
     out.push('}');
-}
-
-/// The `value` member of an operation: the new value of `add` and
-/// `replace`.
-fn patch_value<'n, 'a>(op: &Op<'n, 'a>) -> Option<&'n Node<'a>> {
-    match op.op {
-        ChangeOp::Add | ChangeOp::Replace => op.new,
-        ChangeOp::Remove | ChangeOp::Move => None,
-    }
-}
-
-/// The bytes an operation takes in [`patch`].
-pub fn op_len(op: &Op, hidden: &[Hidden]) -> usize {
-    // {"op":"","path":}
-    let mut n = 17 + op.op.as_str().len() + node::string_len(&op.path);
-    if let Some(from) = &op.from {
-        n += 8 + node::string_len(from); // "from":,
-    }
-    if let Some(value) = patch_value(op) {
-        n += 9 + node::text_len(value, hidden); // ,"value":
-    }
-    n
 }
 
 /// The change list: each operation with its old and new values (hidden

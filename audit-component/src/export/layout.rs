@@ -232,6 +232,12 @@ impl Layout {
         })
     }
 
+    /// The layout a verifier re-renders cells with: every column an export
+    /// can write is known to it (`Columns::knows`), in the default order.
+    pub fn every_column() -> Result<Self> {
+        Layout::new(&[], RowMode::Events, None)
+    }
+
     /// Whether a row needs the decoded event (the `event` column).
     pub fn needs_event(&self) -> bool {
         self.columns.contains(&Column::Event)

@@ -22,7 +22,8 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::model::Event;
-use crate::integrity::proof::{CsvColumns, MAX_LINE_BYTES};
+use crate::integrity::checker::Link;
+use crate::integrity::proof::{MAX_LINE_BYTES, PROOF_MEMBER};
 use csv_core::{ReadRecordResult, Reader};
 use serde_json::Value;
 
@@ -265,7 +266,7 @@ fn record(
         ));
     }
     let value: Option<Value> = serde_json::from_str(fields[layout.event]).ok();
-    let is_proof = matches!(&value, Some(Value::Object(m)) if m.contains_key(crate::integrity::proof::PROOF_MEMBER));
+    let is_proof = matches!(&value, Some(Value::Object(m)) if m.contains_key(PROOF_MEMBER));
     if is_proof
         && fields
             .iter()
@@ -302,4 +303,27 @@ fn record(
             presentation,
         },
     )
+}
+
+/// A CSV record's columns besides its event, for `ExportChecker::item`.
+pub(crate) struct CsvColumns<'a> {
+    pub seq: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+    /// The first presentation column that does not render from the event.
+    pub presentation: Option<String>,
+}
+
+impl CsvColumns<'_> {
+    pub(crate) fn disagreement(self, link: &Link<'_>, claimed: &str) -> Option<String> {
+        if self.seq != link.seq.to_string() {
+            Some("seq".into())
+        } else if self.prev_hash != link.prev_hash {
+            Some("prev_hash".into())
+        } else if self.hash != claimed {
+            Some("hash".into())
+        } else {
+            self.presentation
+        }
+    }
 }

@@ -17,7 +17,9 @@ use crate::core::own;
 use crate::core::store::{Clock, Store};
 use crate::core::time;
 use crate::ingest::append::commit_with;
-use crate::integrity::verify::{self, Anchor, Report};
+use crate::integrity::anchor::Anchor;
+use crate::integrity::report::Report;
+use crate::integrity::verify;
 use crate::settings;
 
 /// What a purge did.

@@ -5,12 +5,15 @@
 
 use crate::core::model::{Actor, ActorKind, Context, Event, EventInput, Outcome};
 use crate::core::store::{Clock, MemoryStore, Row, ScanRequest, Store};
+use crate::export::layout::Layout;
 use crate::ingest::append::append_batch;
 use crate::integrity::checkpoint;
-use crate::integrity::proof::{ExportChecker, Format, proof_line};
+use crate::integrity::export_check::{ExportChecker, Format};
+use crate::integrity::proof::proof_line;
 use crate::integrity::proof_csv::Columns;
+use crate::integrity::report::{FindingKind, Report};
 use crate::integrity::retention;
-use crate::integrity::verify::{FindingKind, Report, verify_chain};
+use crate::integrity::verify::verify_chain;
 use crate::json::codec;
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::pkcs8::EncodePublicKey;
@@ -79,7 +82,7 @@ fn key() -> (SigningKey, String) {
 
 fn signed(s: &mut MemoryStore) -> String {
     let (k, pem) = key();
-    let (report, draft) = checkpoint::prepare(s, &mut day(0), "acme").unwrap();
+    let (report, draft) = crate::integrity::draft::prepare(s, &mut day(0), "acme").unwrap();
     assert!(report.intact());
     let draft = draft.unwrap();
     let sig = k.sign(draft.signed_bytes.as_bytes()).to_bytes();
@@ -96,7 +99,7 @@ fn an_intact_log_with_a_checkpoint_verifies() {
     let empty = verify_chain(&mut MemoryStore::default(), "acme", &[], &[]).unwrap();
     assert!(empty.intact() && empty.events == 0);
     assert!(matches!(
-        checkpoint::prepare(&mut MemoryStore::default(), &mut day(0), "acme"),
+        crate::integrity::draft::prepare(&mut MemoryStore::default(), &mut day(0), "acme"),
         Err(crate::Error::NotFound(_))
     ));
 }
@@ -142,7 +145,7 @@ fn the_findings_are_capped() {
         bad.append(vec![r]).unwrap();
     }
     let r = verify_chain(&mut bad, "acme", &[], &[]).unwrap();
-    assert_eq!(r.findings.len(), crate::integrity::verify::MAX_FINDINGS);
+    assert_eq!(r.findings.len(), crate::integrity::report::MAX_FINDINGS);
     assert!(r.findings_omitted > 0);
     assert!(!r.intact());
 }
@@ -273,10 +276,10 @@ fn csv_text(records: &[Vec<String>]) -> Vec<u8> {
 }
 
 fn check_csv(bytes: &[u8], columns: Option<Box<dyn Columns>>) -> crate::Result<Report> {
-    let mut c = ExportChecker::new(Format::Csv, &[key().1]).unwrap();
-    if let Some(columns) = columns {
-        c = c.with_csv_columns(columns);
-    }
+    let columns = columns.unwrap_or_else(|| Box::new(Layout::every_column().unwrap()));
+    let mut c = ExportChecker::new(Format::Csv, &[key().1])
+        .unwrap()
+        .with_csv_columns(columns);
     for part in bytes.chunks(333) {
         c.push(part)?;
     }
