@@ -1,7 +1,12 @@
 use super::*;
+use crate::core::model::{Actor, ActorKind, Context, Event};
+use crate::core::store::{Clock, Store};
 use crate::core::store::{Head, MemoryStore, Row, ScanRequest, StoreError};
+use crate::core::time;
 use chrono::Duration;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use serde_json::json;
 
 /// A memory store whose host has a key: HMAC-SHA-256 fingerprints.
 #[derive(Default)]

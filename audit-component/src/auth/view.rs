@@ -3,7 +3,7 @@
 //! 002: user, time, IP, method, outcome, session duration), read and
 //! recorded like any query (`audit_log.viewed`).
 
-use super::Method;
+use super::types::Method;
 use crate::catalog::auth::CATEGORY;
 use crate::core::error::{Error, Result};
 use crate::core::model::{ActorKind, Event};
