@@ -1,14 +1,15 @@
 //! The `auth` interface: conversions between the generated types and the
 //! engine's `auth` module. No logic lives here.
 
+use super::Component;
+use super::convert::*;
+use super::generated::audit::log::types as wit;
 use super::generated::exports::audit::log::auth as wa;
-use super::{
-    Component, HostClock, HostStore, actor_in, context_in, error, event_out, page_request_in,
-};
+use super::imports::{HostClock, HostStore};
 use crate::auth::{self, Failure, Method, view};
 
 impl wa::Guest for Component {
-    fn record_login(attempt: wa::LoginAttempt) -> Result<wa::LoginRecorded, super::wit::Error> {
+    fn record_login(attempt: wa::LoginAttempt) -> Result<wa::LoginRecorded, wit::Error> {
         let attempt = auth::LoginAttempt {
             tenant: attempt.tenant,
             account: attempt.account.map(actor_in),
@@ -31,7 +32,7 @@ impl wa::Guest for Component {
         })
     }
 
-    fn record_logout(logout: wa::Logout) -> Result<super::wit::Event, super::wit::Error> {
+    fn record_logout(logout: wa::Logout) -> Result<wit::Event, wit::Error> {
         let logout = auth::Logout {
             tenant: logout.tenant,
             account: actor_in(logout.account),
@@ -43,9 +44,7 @@ impl wa::Guest for Component {
             .map_err(error)
     }
 
-    fn record_password_recovery(
-        request: wa::RecoveryRequest,
-    ) -> Result<super::wit::Event, super::wit::Error> {
+    fn record_password_recovery(request: wa::RecoveryRequest) -> Result<wit::Event, wit::Error> {
         let request = auth::Recovery {
             tenant: request.tenant,
             account: request.account.map(actor_in),
@@ -58,7 +57,7 @@ impl wa::Guest for Component {
             .map_err(error)
     }
 
-    fn read(request: super::wit::PageRequest) -> Result<wa::AuthPage, super::wit::Error> {
+    fn read(request: wit::PageRequest) -> Result<wa::AuthPage, wit::Error> {
         let page =
             view::read(&mut HostStore, &mut HostClock, &page_request_in(request)).map_err(error)?;
         Ok(wa::AuthPage {

@@ -1,8 +1,11 @@
 //! The `catalog` interface: conversions between the generated types and the
 //! engine's `catalog` module. No logic lives here.
 
+use super::Component;
+use super::convert::*;
+use super::generated::audit::log::types as wit;
 use super::generated::exports::audit::log::catalog as wc;
-use super::{Component, HostClock, HostStore, actor_in, error, event_out};
+use super::imports::{HostClock, HostStore};
 use crate::catalog::{self, Catalog, Entry, Origin};
 use crate::settings;
 
@@ -25,12 +28,12 @@ impl wc::Guest for Component {
             .collect()
     }
 
-    fn profile_actions(profile: String) -> Result<Vec<wc::ActionDefinition>, super::wit::Error> {
+    fn profile_actions(profile: String) -> Result<Vec<wc::ActionDefinition>, wit::Error> {
         let p = catalog::profile_named("profile", &profile).map_err(error)?;
         Ok(entries_out(Catalog::of_profile(p).entries()))
     }
 
-    fn tenant_actions(tenant: String) -> Result<Vec<wc::ActionDefinition>, super::wit::Error> {
+    fn tenant_actions(tenant: String) -> Result<Vec<wc::ActionDefinition>, wit::Error> {
         let loaded = settings::load(&mut HostStore, &tenant).map_err(error)?;
         Ok(entries_out(loaded.catalog.catalog().entries()))
     }
@@ -38,8 +41,8 @@ impl wc::Guest for Component {
     fn register_actions(
         tenant: String,
         actions: String,
-        actor: super::wit::Actor,
-    ) -> Result<super::wit::Event, super::wit::Error> {
+        actor: wit::Actor,
+    ) -> Result<wit::Event, wit::Error> {
         crate::admin::register::register(
             &mut HostStore,
             &mut HostClock,

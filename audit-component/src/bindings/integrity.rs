@@ -2,8 +2,11 @@
 //! the engine's `verify`, `checkpoint`, `export_proof` and `retention`
 //! modules. No logic lives here.
 
+use super::Component;
+use super::convert::*;
+use super::generated::audit::log::types as wit;
 use super::generated::exports::audit::log::integrity as wi;
-use super::{Component, HostClock, HostStore, actor_in, error, event_out};
+use super::imports::{HostClock, HostStore};
 use crate::export::layout::Layout;
 use crate::integrity::{checkpoint, export_check, proof, report, retention, verify};
 
@@ -12,7 +15,7 @@ impl wi::Guest for Component {
         tenant: String,
         checkpoints: Vec<String>,
         public_keys: Vec<String>,
-    ) -> Result<wi::VerifyReport, super::wit::Error> {
+    ) -> Result<wi::VerifyReport, wit::Error> {
         verify::verify_chain(&mut HostStore, &tenant, &checkpoints, &public_keys)
             .map(report_out)
             .map_err(error)
@@ -20,7 +23,7 @@ impl wi::Guest for Component {
 
     fn prepare_checkpoint(
         tenant: String,
-    ) -> Result<(wi::VerifyReport, Option<wi::CheckpointDraft>), super::wit::Error> {
+    ) -> Result<(wi::VerifyReport, Option<wi::CheckpointDraft>), wit::Error> {
         let (report, draft) =
             crate::integrity::draft::prepare(&mut HostStore, &mut HostClock, &tenant)
                 .map_err(error)?;
@@ -35,7 +38,7 @@ impl wi::Guest for Component {
         checkpoint: wi::Checkpoint,
         public_key: String,
         signature: Vec<u8>,
-    ) -> Result<String, super::wit::Error> {
+    ) -> Result<String, wit::Error> {
         let checkpoint = checkpoint::Checkpoint {
             hash: checkpoint.hash,
             seq: checkpoint.seq,
@@ -46,7 +49,7 @@ impl wi::Guest for Component {
         checkpoint::seal(&checkpoint, &public_key, &signature).map_err(error)
     }
 
-    fn export_proof(checkpoint: String, first_seq: u64) -> Result<String, super::wit::Error> {
+    fn export_proof(checkpoint: String, first_seq: u64) -> Result<String, wit::Error> {
         proof::proof_line(&checkpoint, first_seq).map_err(error)
     }
 
@@ -54,7 +57,7 @@ impl wi::Guest for Component {
         format: wi::ExportFormat,
         content: Vec<u8>,
         public_keys: Vec<String>,
-    ) -> Result<wi::VerifyReport, super::wit::Error> {
+    ) -> Result<wi::VerifyReport, wit::Error> {
         let format = match format {
             wi::ExportFormat::Jsonl => export_check::Format::JsonLines,
             wi::ExportFormat::Csv => export_check::Format::Csv,
@@ -69,10 +72,7 @@ impl wi::Guest for Component {
         checker.finish().map(report_out).map_err(error)
     }
 
-    fn purge(
-        tenant: String,
-        actor: super::wit::Actor,
-    ) -> Result<wi::PurgeOutcome, super::wit::Error> {
+    fn purge(tenant: String, actor: wit::Actor) -> Result<wi::PurgeOutcome, wit::Error> {
         let outcome = retention::purge(&mut HostStore, &mut HostClock, &tenant, actor_in(actor))
             .map_err(error)?;
         Ok(wi::PurgeOutcome {
