@@ -130,7 +130,7 @@ fn the_component_and_the_native_build_give_the_same_bytes_and_hashes() {
     let start = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    let mut store = audit_component::core::store::MemoryStore::default();
+    let mut store = audit_component::core::memory::MemoryStore::default();
     let mut clock = Stepping(start);
     let native_inputs = audit_component::json::codec::parse_inputs(TRICKY, None).unwrap();
     for input in native_inputs {

@@ -54,4 +54,5 @@ pub mod admin;
 mod bindings;
 
 pub use crate::core::error::{Error, Result};
+pub use crate::core::memory::MemoryStore;
 pub use crate::core::store::{Clock, Store};

@@ -221,7 +221,7 @@ fn component_memory(
 fn native_memory(
     inputs: &[audit_component::core::model::EventInput],
 ) -> Result<(String, Duration)> {
-    let mut store = audit_component::core::store::MemoryStore::default();
+    let mut store = audit_component::core::memory::MemoryStore::default();
     let mut clock = Stepping::parse(CLOCK)?;
     let mut h = Sha256::new();
     let (r, t) = time(|| -> Result<()> {

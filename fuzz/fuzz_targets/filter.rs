@@ -8,8 +8,9 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
+use audit_component::core::memory::MemoryStore;
 use audit_component::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
-use audit_component::core::store::{Clock, MemoryStore};
+use audit_component::core::store::Clock;
 use audit_component::core::time;
 use audit_component::ingest::append;
 use audit_component::read::access::Viewer;

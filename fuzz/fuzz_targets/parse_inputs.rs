@@ -12,8 +12,9 @@
 #![no_main]
 
 use audit_component::core::chain;
+use audit_component::core::memory::MemoryStore;
 use audit_component::core::row;
-use audit_component::core::store::{Clock, MemoryStore, ScanRequest, Store};
+use audit_component::core::store::{Clock, ScanRequest, Store};
 use audit_component::ingest::append;
 use audit_component::json::codec;
 use chrono::{DateTime, Utc};

@@ -56,8 +56,8 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::ActorKind;
-    use crate::core::store::MemoryStore;
     use crate::settings::{TenantSettings, parse};
     use chrono::{DateTime, Utc};
 

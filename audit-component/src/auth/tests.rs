@@ -1,7 +1,8 @@
 use super::*;
+use crate::core::memory::MemoryStore;
 use crate::core::model::{Actor, ActorKind, Context, Event};
 use crate::core::store::{Clock, Store};
-use crate::core::store::{Head, MemoryStore, Row, ScanRequest, StoreError};
+use crate::core::store::{Head, Row, ScanRequest, StoreError};
 use crate::core::time;
 use chrono::Duration;
 use chrono::{DateTime, Utc};

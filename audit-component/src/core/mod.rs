@@ -7,6 +7,7 @@ pub mod error;
 pub mod fields;
 pub mod ip;
 pub mod limits;
+pub mod memory;
 pub mod model;
 pub mod own;
 pub mod row;

@@ -434,8 +434,8 @@ impl Exporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
-    use crate::core::store::MemoryStore;
     use crate::ingest::append::append_batch;
     use crate::read::access::Viewer;
     use chrono::{DateTime, Utc};

@@ -212,8 +212,8 @@ pub fn body(event: &Event) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, Outcome};
-    use crate::core::store::MemoryStore;
 
     pub struct StepClock(pub i64);
     impl Clock for StepClock {

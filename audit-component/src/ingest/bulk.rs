@@ -79,8 +79,8 @@ pub fn append_bulk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, Outcome, Target};
-    use crate::core::store::MemoryStore;
     use chrono::{DateTime, Utc};
 
     struct Fixed;

@@ -325,8 +325,8 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::ActorKind;
-    use crate::core::store::MemoryStore;
 
     fn input() -> EventInput {
         EventInput {

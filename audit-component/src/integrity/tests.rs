@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::core::memory::MemoryStore;
 use crate::core::model::{Actor, ActorKind, Context, Event, EventInput, Outcome};
-use crate::core::store::{Clock, MemoryStore, Row, ScanRequest, Store};
+use crate::core::store::{Clock, Row, ScanRequest, Store};
 use crate::export::layout::Layout;
 use crate::ingest::append::append_batch;
 use crate::integrity::checkpoint;

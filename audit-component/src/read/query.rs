@@ -177,8 +177,8 @@ pub fn get_event(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
-    use crate::core::store::MemoryStore;
     use crate::ingest::append::append_batch;
     use chrono::{DateTime, Utc};
 
@@ -503,8 +503,9 @@ mod count_tests {
 
     use super::tests::{Fixed, viewer};
     use super::*;
+    use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
-    use crate::core::store::{Head, MemoryStore, StoreError};
+    use crate::core::store::{Head, StoreError};
     use crate::ingest::append::append_batch;
 
     /// A memory store that says how often it was asked to count.

@@ -1,5 +1,6 @@
 use super::*;
-use crate::json::node::parse;
+use crate::json::node::{self, parse};
+use sha2::{Digest, Sha256};
 
 fn redacted(text: &str, rules: &Rules) -> String {
     let mut node = parse("x", text).unwrap();

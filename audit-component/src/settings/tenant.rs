@@ -106,7 +106,7 @@ pub fn load(store: &mut impl Store, tenant: &str) -> Result<TenantSettings> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::store::MemoryStore;
+    use crate::core::memory::MemoryStore;
 
     #[test]
     fn defaults_when_nothing_is_stored() {

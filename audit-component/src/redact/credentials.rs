@@ -1,0 +1,79 @@
+//! Credentials inside strings: JWTs (`eyJ...`, three base64url parts) and
+//! `Authorization` values (`Bearer ...`, `Basic ...`).
+
+fn is_base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// A JWT (JWS or JWE compact form) anywhere in the text: `eyJ` starting a
+/// base64url part, then at least two more parts joined by dots.
+pub(super) fn holds_jwt(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let starts = (0..bytes.len().saturating_sub(2)).filter(|&i| &bytes[i..i + 3] == b"eyJ");
+    for at in starts {
+        if at > 0 && is_base64url(bytes[at - 1]) {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut i = at;
+        loop {
+            let start = i;
+            while i < bytes.len() && is_base64url(bytes[i]) {
+                i += 1;
+            }
+            parts.push(i - start);
+            if i < bytes.len() && bytes[i] == b'.' && parts.len() < 5 {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // header.payload.signature (the signature may be empty: alg none).
+        if parts.len() >= 3 && parts[0] >= 10 && parts[1] >= 2 {
+            return true;
+        }
+    }
+    false
+}
+
+/// An HTTP `Authorization` credential anywhere in the text: `Bearer` and a
+/// token of at least 16 characters, or `Basic` and base64 that does not read
+/// as an ordinary word.
+pub(super) fn holds_credential(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // Look only where a scheme could end: at the spaces.
+    for space in bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b' ')
+        .map(|(i, _)| i)
+    {
+        for (scheme, min) in [("bearer ", 16), ("basic ", 8)] {
+            let Some(at) = (space + 1).checked_sub(scheme.len()) else {
+                continue;
+            };
+            if !bytes[at..=space].eq_ignore_ascii_case(scheme.as_bytes())
+                || (at > 0 && bytes[at - 1].is_ascii_alphanumeric())
+            {
+                continue;
+            }
+            let rest = &s[space + 1..];
+            let token: &str = rest
+                .split(|c: char| !(c.is_ascii_alphanumeric() || "-._~+/=".contains(c)))
+                .next()
+                .unwrap_or("");
+            if token.len() < min {
+                continue;
+            }
+            let credential_like = scheme == "bearer "
+                || (token.len().is_multiple_of(4)
+                    && token
+                        .bytes()
+                        .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'='));
+            if credential_like {
+                return true;
+            }
+        }
+    }
+    false
+}
