@@ -18,7 +18,7 @@ use crate::wit;
 use anyhow::{Context as _, Result, bail, ensure};
 use audit_component::export::layout::RowMode;
 use audit_component::read::filter::Filter;
-use audit_component::read::query::Order;
+use audit_component::read::page::Order;
 use audit_host::SqliteStore;
 use sha2::{Digest, Sha256};
 use std::io::Write;
