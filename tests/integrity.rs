@@ -3,7 +3,7 @@
 //! build of the same engine.
 
 use crate::harness::*;
-use audit_host::integrity::intact;
+use audit_host::session::integrity::intact;
 use chrono::{DateTime, Duration, Utc};
 
 /// Appends per process in the concurrency test.

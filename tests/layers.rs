@@ -269,7 +269,9 @@ fn named_paths(code: &str) -> Vec<Vec<String>> {
                     break;
                 }
             }
-            if segs.len() > 1 {
+            // `a::b::{...}` is a use tree's prefix, read by `use_paths`.
+            let group = chars.get(j) == Some(&':') && chars.get(j + 2) == Some(&'{');
+            if segs.len() > 1 && !group {
                 paths.push(segs);
             }
             i = j.max(i + 1);

@@ -15,7 +15,7 @@ use audit_host::bindings::{
     Actor, ActorKind, Change, ChangeOp, DiffRequest, ExportFormat, ExportRequest, ExportRows,
     Filter, Order, PageRequest, RequestContext, Viewer,
 };
-use audit_host::integrity::{VerifyReport, kind_name};
+use audit_host::session::integrity::{VerifyReport, kind_name};
 use audit_host::{MasterKey, SqliteStore, SteppingClock};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -2,8 +2,9 @@
 //! respects, and a chain that still verifies afterwards.
 
 use crate::harness::*;
+use audit_host::SigningKey;
 use audit_host::bindings::{Actor, ActorKind, Row};
-use audit_host::integrity::{SigningKey, intact, kind_name};
+use audit_host::session::integrity::{intact, kind_name};
 use audit_host::{EventStore, Session, SqliteStore, SteppingClock};
 use std::path::Path;
 

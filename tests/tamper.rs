@@ -5,7 +5,8 @@
 use crate::harness::*;
 use audit_component::core::chain;
 use audit_component::json::canonical;
-use audit_host::integrity::{ExportFormat, SigningKey, VerifyReport, intact, kind_name};
+use audit_host::SigningKey;
+use audit_host::session::integrity::{ExportFormat, VerifyReport, intact, kind_name};
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 

@@ -80,7 +80,7 @@ fn component(runtime: &Runtime, db: &Path) -> Result<Verdict> {
     let mut session = runtime.session(Box::new(store), host_clock(crate::query::READ_CLOCK)?);
     let report = session.verify(TENANT, &[], &[])?;
     ensure!(
-        audit_host::integrity::intact(&report),
+        audit_host::session::integrity::intact(&report),
         "verify: the component found the log broken"
     );
     Ok((report.events, report.last_hash.unwrap_or_default()))

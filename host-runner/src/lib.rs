@@ -24,26 +24,48 @@
 //! [`runtime::COMPONENT`]. Limits (memory per instance, a deadline per call)
 //! are on by default ([`Options`]); a trap never takes the host down: it
 //! comes back as [`HostError::Trap`] and the next call gets a fresh instance.
+//!
+//! The modules below are the layers, bottom first: each imports only from
+//! the ones above it in this list (`tests/layers.rs` holds the code to that
+//! order, and to no import cycle between files).
 
+// The generated bindings of the world, and the host's one error type.
 pub mod bindings;
-pub mod boundary;
-pub mod cache;
-pub mod clock;
-pub mod engine;
+
 pub mod error;
-pub mod export;
-pub mod integrity;
-pub mod keys;
-pub mod runtime;
-pub mod session;
-pub mod state;
+
+// Compiled code: the cache, and the one engine per process.
+pub mod cache;
+
+pub mod engine;
+
+// The limits every session runs with.
+pub mod options;
+
+// What the component's imports are made of: a clock, a store of rows, keys.
+pub mod clock;
+
 pub mod storage;
+
+pub mod keys;
+
+// One instance's host state, and the imports implemented over it.
+pub mod state;
+
+// What crosses into the guest, checked before it is lowered.
+pub mod boundary;
+
+// Typed calls, one file per WIT interface.
+pub mod session;
+
+// The pre-instantiated component, from which sessions are made.
+pub mod runtime;
 
 pub use cache::CacheStatus;
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{HostError, TrapKind};
-pub use export::Export;
-pub use keys::{KeyFile, Keyring, MasterKey};
-pub use runtime::{Options, Runtime};
-pub use session::Session;
+pub use keys::{KeyFile, Keyring, MasterKey, SigningKey};
+pub use options::Options;
+pub use runtime::Runtime;
+pub use session::{Export, Session};
 pub use storage::{EventStore, MemoryStore, SqliteStore};

@@ -1,7 +1,8 @@
 //! `audit-host actions`: the action catalog (what an admin page's action
 //! drop-down lists), and `actions register FILE` for a tenant's own actions.
 
-use super::{Cli, render};
+use super::global::Global;
+use super::render;
 use anyhow::{Context as _, Result};
 use audit_host::bindings::{ActionDefinition, ActionOrigin, Actor, ActorKind};
 use audit_host::{MemoryStore, Session};
@@ -59,7 +60,7 @@ pub enum Format {
     Json,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     if let Some(Command::Register {
         input,
         tenant,
@@ -113,13 +114,13 @@ pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn catalog_session(cli: &Cli) -> Result<Session> {
+fn catalog_session(cli: &Global) -> Result<Session> {
     Ok(cli
         .runtime()?
         .session(Box::new(MemoryStore::new()), cli.clock()?))
 }
 
-fn register(cli: &Cli, input: &PathBuf, tenant: &str, actor: &str) -> Result<ExitCode> {
+fn register(cli: &Global, input: &PathBuf, tenant: &str, actor: &str) -> Result<ExitCode> {
     let mut text = String::new();
     if input.as_os_str() == "-" {
         std::io::stdin()

@@ -1,6 +1,6 @@
 //! `audit-host append`: JSON in, stored events out as JSON Lines.
 
-use super::Cli;
+use super::global::Global;
 use anyhow::{Context as _, Result};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ pub struct Args {
     bulk: bool,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let limit = cli.max_input_mib.saturating_mul(1024 * 1024);
     let bytes = read_input(&args.input, limit)?;

@@ -3,8 +3,9 @@
 //! long each session lasted.
 
 use super::filter_args::FilterArgs;
+use super::global::Global;
 use super::page_args::{Format, PageArgs};
-use super::{Cli, render};
+use super::render;
 use anyhow::Result;
 use audit_host::bindings::{AuthEntry, LoginMethod};
 use std::io::Write;
@@ -19,7 +20,7 @@ pub struct Args {
     page: PageArgs,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let page = session.auth_log(&args.page.request(&args.filter))?;
     let stdout = std::io::stdout();

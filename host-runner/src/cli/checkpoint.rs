@@ -2,11 +2,12 @@
 //! of its head with the host's key; optionally write the tenant's events
 //! through that checkpoint as a JSON Lines export carrying its proof.
 
-use super::{Cli, verify};
+use super::global::Global;
+use super::verify;
 use anyhow::{Context as _, Result, bail};
 use audit_host::Session;
+use audit_host::SigningKey;
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows, Filter, Order};
-use audit_host::integrity::SigningKey;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ pub struct Args {
     export: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let pem = std::fs::read_to_string(&args.signing_key)
         .with_context(|| format!("--signing-key {}: reading", args.signing_key.display()))?;
     let key = SigningKey::from_pem(&pem)

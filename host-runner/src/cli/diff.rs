@@ -2,7 +2,8 @@
 //! change list) out, computed and redacted by the component exactly as an
 //! appended event's changes are.
 
-use super::{Cli, render};
+use super::global::Global;
+use super::render;
 use anyhow::{Context as _, Result, bail};
 use audit_host::bindings::{Change, ChangeOp, DiffRequest};
 use audit_host::{MemoryStore, SystemClock};
@@ -57,7 +58,7 @@ pub enum Format {
     Table,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     if args.before.as_os_str() == "-" && args.after.as_os_str() == "-" {
         eprintln!("error: only one of BEFORE and AFTER can be read from standard input (-)");
         return Ok(ExitCode::from(2));

@@ -6,8 +6,8 @@
 //! the given path is always a whole export; an export cut short leaves no
 //! file, and the command exits 1.
 
-use super::Cli;
 use super::filter_args::FilterArgs;
+use super::global::Global;
 use anyhow::{Context as _, Result};
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows};
 use std::io::{IsTerminal, Write};
@@ -70,7 +70,7 @@ enum Rows {
     Changes,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let request = ExportRequest {
         filter: args.filter.filter(),

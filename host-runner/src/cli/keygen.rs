@@ -1,8 +1,8 @@
 //! `audit-host keygen`: a new Ed25519 key pair for signing checkpoints.
 
-use super::Cli;
+use super::global::Global;
 use anyhow::{Context as _, Result};
-use audit_host::integrity::SigningKey;
+use audit_host::SigningKey;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ pub struct Args {
     public_key: PathBuf,
 }
 
-pub fn run(_cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(_cli: &Global, args: &Args) -> Result<ExitCode> {
     let key = SigningKey::generate()?;
     write_new(&args.private_key, &key.to_pem()?, true)
         .with_context(|| format!("--private-key {}", args.private_key.display()))?;

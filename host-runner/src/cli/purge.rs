@@ -1,10 +1,11 @@
 //! `audit-host purge`: delete what is older than the tenant's retention
 //! period, recorded in its log as an `audit_log.purged` event.
 
-use super::{Cli, verify};
+use super::global::Global;
+use super::verify;
 use anyhow::Result;
 use audit_host::bindings::{Actor, ActorKind};
-use audit_host::integrity::intact;
+use audit_host::session::integrity::intact;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -19,7 +20,7 @@ pub struct Args {
     actor: String,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let actor = Actor {
         id: args.actor.clone(),

@@ -1,8 +1,9 @@
 //! `audit-host query`: one page of a tenant's events.
 
 use super::filter_args::FilterArgs;
+use super::global::Global;
 use super::page_args::{Format, PageArgs};
-use super::{Cli, render};
+use super::render;
 use anyhow::Result;
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ pub struct Args {
     page: PageArgs,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     let page = session.query(&args.page.request(&args.filter))?;
     let stdout = std::io::stdout();

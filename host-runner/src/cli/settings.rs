@@ -1,6 +1,6 @@
 //! `audit-host settings`: show or replace a tenant's settings.
 
-use super::Cli;
+use super::global::Global;
 use anyhow::{Context as _, Result};
 use audit_host::bindings::{Actor, ActorKind};
 use std::io::Read;
@@ -36,7 +36,7 @@ enum Action {
     },
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
     match &args.action {
         Action::Show { tenant } => println!("{}", session.get_settings(tenant)?),

@@ -2,9 +2,10 @@
 //! file offline; one line per finding, then a summary. Exit status 0 only
 //! when intact, [`NOT_INTACT`] when something was found.
 
-use super::{Cli, render};
+use super::global::Global;
+use super::render;
 use anyhow::{Context as _, Result, bail};
-use audit_host::integrity::{ExportFormat, VerifyReport, intact, kind_name};
+use audit_host::session::integrity::{ExportFormat, VerifyReport, intact, kind_name};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,7 +58,7 @@ pub enum Format {
     Csv,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let keys = read_all(&args.public_key, "--public-key")?;
     let report = match (&args.tenant, &args.export) {
         (Some(tenant), _) => {

@@ -19,9 +19,7 @@
 //! users may read it. Any host language can do the same with its standard
 //! library (Python's `hmac`, Node's `crypto.createHmac`).
 
-use crate::bindings::{self, KeyringError};
 use crate::error::HostError;
-use crate::state::HostState;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::fmt;
@@ -233,23 +231,6 @@ fn check_private(path: &Path) -> Result<(), HostError> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
-}
-
-impl bindings::audit::log::keyring::Host for HostState {
-    fn fingerprints(
-        &mut self,
-        tenant: String,
-        messages: Vec<Vec<u8>>,
-    ) -> Result<Vec<Vec<u8>>, KeyringError> {
-        let Some(keyring) = &self.keyring else {
-            return Err(KeyringError::NoKey);
-        };
-        match keyring.fingerprints(&tenant, &messages) {
-            Ok(Some(digests)) => Ok(digests.into_iter().map(|d| d.to_vec()).collect()),
-            Ok(None) => Err(KeyringError::NoKey),
-            Err(m) => Err(KeyringError::Failed(crate::error::one_line(&m))),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@
 
 use crate::bindings::{ExportProgress, ExportRequest};
 use crate::error::HostError;
-use crate::session::Session;
+use crate::session::instance::Session;
 use wasmtime::component::ResourceAny;
 
 /// One export in progress; dropping it abandons the export (the component

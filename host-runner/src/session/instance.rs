@@ -1,22 +1,19 @@
 //! A session: one instance of the component at a time over one store and
-//! clock, with typed calls. After a trap the instance is dropped (a trapped
-//! instance cannot be entered again) and the next call instantiates afresh
-//! over the same store.
+//! clock. Its calls, one file per WIT interface beside this one, all go
+//! through [`Session::call`]: after a trap the instance is dropped (a
+//! trapped instance cannot be entered again) and the next call
+//! instantiates afresh over the same store.
 
-use crate::bindings::{
-    ActionDefinition, Actor, Audit, AuditPre, AuthPage, DiffRequest, DiffResult, Event, EventInput,
-    LoginAttempt, LoginRecorded, Logout, Page, PageRequest, Profile, RecoveryRequest, Viewer,
-};
-use crate::boundary;
+use crate::bindings::{Audit, AuditPre};
 use crate::clock::Clock;
 use crate::error::{HostError, TrapKind};
-use crate::runtime::{Options, Runtime};
+use crate::options::Options;
 use crate::state::HostState;
 use crate::storage::EventStore;
 use wasmtime::{Store, Trap};
 
 /// One unit of work against the component. Not shared between threads; make
-/// one per thread from the same [`Runtime`].
+/// one per thread from the same [`crate::Runtime`].
 pub struct Session {
     pre: AuditPre<HostState>,
     options: Options,
@@ -51,225 +48,6 @@ impl Session {
         self
     }
 
-    /// Compares two JSON documents: the RFC 6902 patch and the change list,
-    /// redacted, nothing stored.
-    pub fn diff(&mut self, request: &DiffRequest) -> Result<DiffResult, HostError> {
-        boundary::strings(
-            [
-                ("before", request.before.as_str()),
-                ("after", request.after.as_str()),
-                ("settings", request.settings.as_deref().unwrap_or("")),
-                ("action", request.action.as_deref().unwrap_or("")),
-                ("tenant", request.tenant.as_deref().unwrap_or("")),
-            ],
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| audit.audit_log_diff().call_diff(store, request))
-    }
-
-    /// Records one event; returns it as stored.
-    pub fn append(&mut self, event: &EventInput) -> Result<Event, HostError> {
-        boundary::event_input(event, self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_log().call_append(store, event))
-    }
-
-    /// Records a batch, all or nothing.
-    pub fn append_batch(&mut self, events: &[EventInput]) -> Result<Vec<Event>, HostError> {
-        boundary::event_inputs(events, self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_log().call_append_batch(store, events))
-    }
-
-    /// Records a bulk operation: the parent and one event per affected
-    /// entity, linked by the parent's id, all or nothing.
-    pub fn append_bulk(
-        &mut self,
-        parent: &EventInput,
-        children: &[EventInput],
-    ) -> Result<Vec<Event>, HostError> {
-        boundary::bulk_inputs(parent, children, self.options.max_input_bytes)?;
-        self.call(|audit, store| {
-            audit
-                .audit_log_log()
-                .call_append_bulk(store, parent, children)
-        })
-    }
-
-    /// Records a sign-in attempt (and the brute-force alert it raises).
-    pub fn record_login(&mut self, attempt: &LoginAttempt) -> Result<LoginRecorded, HostError> {
-        boundary::strings(
-            boundary::login_strings(attempt),
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| audit.audit_log_auth().call_record_login(store, attempt))
-    }
-
-    /// Records a sign-out, with the session's duration.
-    pub fn record_logout(&mut self, logout: &Logout) -> Result<Event, HostError> {
-        boundary::strings(
-            boundary::logout_strings(logout),
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| audit.audit_log_auth().call_record_logout(store, logout))
-    }
-
-    /// Records a password-recovery request.
-    pub fn record_password_recovery(
-        &mut self,
-        request: &RecoveryRequest,
-    ) -> Result<Event, HostError> {
-        boundary::strings(
-            boundary::recovery_strings(request),
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| {
-            audit
-                .audit_log_auth()
-                .call_record_password_recovery(store, request)
-        })
-    }
-
-    /// Reads one page of the authentication log (recorded like a query).
-    pub fn auth_log(&mut self, request: &PageRequest) -> Result<AuthPage, HostError> {
-        boundary::page_request(request, self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_auth().call_read(store, request))
-    }
-
-    /// The built-in profiles.
-    pub fn profiles(&mut self) -> Result<Vec<Profile>, HostError> {
-        self.call(|audit, store| audit.audit_log_catalog().call_profiles(store).map(Ok))
-    }
-
-    /// A profile's catalog.
-    pub fn profile_actions(&mut self, profile: &str) -> Result<Vec<ActionDefinition>, HostError> {
-        boundary::strings([("profile", profile)], self.options.max_input_bytes)?;
-        self.call(|audit, store| {
-            audit
-                .audit_log_catalog()
-                .call_profile_actions(store, profile)
-        })
-    }
-
-    /// A tenant's catalog: its profile's actions and those it registered.
-    pub fn tenant_actions(&mut self, tenant: &str) -> Result<Vec<ActionDefinition>, HostError> {
-        boundary::strings([("tenant", tenant)], self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_catalog().call_tenant_actions(store, tenant))
-    }
-
-    /// Registers a tenant's own actions (JSON: one object or an array);
-    /// returns the `audit_log.settings_updated` event that records it.
-    pub fn register_actions(
-        &mut self,
-        tenant: &str,
-        actions: &str,
-        actor: &Actor,
-    ) -> Result<Event, HostError> {
-        boundary::strings(
-            [("tenant", tenant), ("actions", actions)]
-                .into_iter()
-                .chain(boundary::actor_strings("actor", actor)),
-            self.options.max_input_bytes,
-        )?;
-        let actions = actions.to_string();
-        self.call(|audit, store| {
-            audit
-                .audit_log_catalog()
-                .call_register_actions(store, tenant, &actions, actor)
-        })
-    }
-
-    /// Reads one page.
-    pub fn query(&mut self, request: &PageRequest) -> Result<Page, HostError> {
-        boundary::page_request(request, self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_log().call_query(store, request))
-    }
-
-    /// Reads one event by id, for a viewer (the read is recorded).
-    pub fn get_event(
-        &mut self,
-        tenant: &str,
-        id: &str,
-        viewer: &Viewer,
-    ) -> Result<Event, HostError> {
-        boundary::strings(
-            [("tenant", tenant), ("id", id)]
-                .into_iter()
-                .chain(boundary::viewer_strings(viewer)),
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| {
-            audit
-                .audit_log_log()
-                .call_get_event(store, tenant, id, viewer)
-        })
-    }
-
-    /// Parses JSON text (an object, an array or JSON Lines) into event inputs.
-    pub fn parse_inputs(
-        &mut self,
-        text: &str,
-        default_tenant: Option<&str>,
-    ) -> Result<Vec<EventInput>, HostError> {
-        boundary::strings(
-            [("input", text), ("tenant", default_tenant.unwrap_or(""))],
-            self.options.max_input_bytes,
-        )?;
-        self.call(|audit, store| {
-            audit
-                .audit_log_codec()
-                .call_parse_inputs(store, text, default_tenant)
-        })
-    }
-
-    /// Like [`parse_inputs`](Self::parse_inputs), for bytes as read from a
-    /// file or a socket: refused with `input: not valid UTF-8 (at byte N)`
-    /// or `input: N bytes, over the limit of M bytes` before anything
-    /// reaches the component.
-    pub fn parse_input_bytes(
-        &mut self,
-        bytes: &[u8],
-        default_tenant: Option<&str>,
-    ) -> Result<Vec<EventInput>, HostError> {
-        let text = boundary::text_bytes(bytes, self.options.max_input_bytes)?;
-        self.parse_inputs(text, default_tenant)
-    }
-
-    /// A stored event as one line of canonical JSON.
-    pub fn to_json(&mut self, event: &Event) -> Result<String, HostError> {
-        boundary::event(event, self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_codec().call_to_json(store, event))
-    }
-
-    /// The tenant's settings as canonical JSON, defaults filled in.
-    pub fn get_settings(&mut self, tenant: &str) -> Result<String, HostError> {
-        boundary::strings([("tenant", tenant)], self.options.max_input_bytes)?;
-        self.call(|audit, store| audit.audit_log_admin().call_get_settings(store, tenant))
-    }
-
-    /// Replaces the tenant's settings; returns the `audit_log.settings_updated`
-    /// event that records the change.
-    pub fn put_settings(
-        &mut self,
-        tenant: &str,
-        settings: &str,
-        actor: &Actor,
-    ) -> Result<Event, HostError> {
-        boundary::strings(
-            [
-                ("tenant", tenant),
-                ("settings", settings),
-                ("actor.id", &actor.id),
-            ],
-            self.options.max_input_bytes,
-        )?;
-        // `json` is a WIT type alias, which bindgen passes as `&String`.
-        let settings = settings.to_string();
-        self.call(|audit, store| {
-            audit
-                .audit_log_admin()
-                .call_put_settings(store, tenant, &settings, actor)
-        })
-    }
-
     /// Instantiates the component now rather than at the first call (to
     /// fail early, or to measure instantiation). Does nothing when an
     /// instance is live.
@@ -290,7 +68,7 @@ impl Session {
             &mut Store<HostState>,
         ) -> wasmtime::Result<Result<R, crate::bindings::Error>>,
     ) -> Result<R, HostError> {
-        let deadline = Runtime::deadline_ticks(self.options.call_deadline);
+        let deadline = self.options.deadline_ticks();
         let (store, audit) = self.instance()?;
         store.data_mut().start_call();
         store.set_epoch_deadline(deadline);
@@ -327,7 +105,7 @@ impl Session {
             state.keyring = self.keyring.clone();
             let mut store = Store::new(self.pre.engine(), state);
             store.limiter(|s| &mut s.limiter);
-            store.set_epoch_deadline(Runtime::deadline_ticks(self.options.call_deadline));
+            store.set_epoch_deadline(self.options.deadline_ticks());
             match self.pre.instantiate(&mut store) {
                 Ok(audit) => self.live = Some((store, audit)),
                 Err(e) => {

@@ -1,9 +1,12 @@
 //! What one wasmtime `Store` holds for one instance of the component: the
-//! storage and clock behind its imports, a locked-down WASI context, and the
-//! memory limiter.
+//! storage, clock and keyring behind its imports (implemented beside this
+//! file, one per import), a locked-down WASI context, and the memory
+//! limiter.
 
-use crate::bindings::{self, ChainHead, Instant, Row, ScanRequest, StoreError};
+use crate::bindings;
 use crate::clock::Clock;
+use crate::keys::Keyring;
+use crate::state::limiter::MemoryLimiter;
 use crate::storage::EventStore;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -21,7 +24,7 @@ pub struct HostState {
     /// Rows the store committed during the current call.
     pub(crate) rows_stored: usize,
     /// Fingerprints redacted values (the `keyring` import); `None`: no key.
-    pub(crate) keyring: Option<std::sync::Arc<dyn crate::keys::Keyring>>,
+    pub(crate) keyring: Option<std::sync::Arc<dyn Keyring>>,
     wasi: WasiCtx,
     table: ResourceTable,
     stderr: MemoryOutputPipe,
@@ -99,83 +102,3 @@ impl WasiView for HostState {
 }
 
 impl bindings::audit::log::types::Host for HostState {}
-
-impl bindings::audit::log::store::Host for HostState {
-    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
-        let count = rows.len();
-        self.storage.append(rows)?;
-        self.rows_stored += count;
-        Ok(())
-    }
-
-    fn head(&mut self, tenant: String) -> Result<Option<ChainHead>, StoreError> {
-        self.storage.head(&tenant)
-    }
-
-    fn scan(&mut self, request: ScanRequest) -> Result<Vec<Row>, StoreError> {
-        self.storage.scan(&request)
-    }
-
-    fn count(&mut self, request: ScanRequest) -> Result<u64, StoreError> {
-        self.storage.count(&request)
-    }
-
-    fn get(&mut self, tenant: String, id: String) -> Result<Option<Row>, StoreError> {
-        self.storage.get(&tenant, &id)
-    }
-
-    fn get_settings(&mut self, tenant: String) -> Result<Option<String>, StoreError> {
-        self.storage.get_settings(&tenant)
-    }
-
-    fn put_settings(&mut self, tenant: String, settings: String) -> Result<(), StoreError> {
-        self.storage.put_settings(&tenant, &settings)
-    }
-
-    fn purge(
-        &mut self,
-        tenant: String,
-        through_seq: u64,
-        expected_count: u64,
-        anchor: Row,
-    ) -> Result<(), StoreError> {
-        self.storage
-            .purge(&tenant, through_seq, expected_count, anchor)
-    }
-}
-
-impl bindings::audit::log::clock::Host for HostState {
-    fn now(&mut self) -> Instant {
-        self.clock.now()
-    }
-}
-
-/// Caps the instance's linear memory, and remembers a refusal so that the
-/// trap that follows (Rust aborts when an allocation fails) is reported as
-/// running out of memory rather than as a panic.
-pub struct MemoryLimiter {
-    limit_bytes: usize,
-    pub(crate) denied: bool,
-}
-
-impl wasmtime::ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        let allowed = desired <= self.limit_bytes;
-        self.denied |= !allowed;
-        Ok(allowed)
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        Ok(desired <= 100_000)
-    }
-}

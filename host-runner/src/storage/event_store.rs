@@ -1,12 +1,5 @@
-//! Where the component's rows are kept: the implementations of its `store`
-//! import. The SQLite file is the embedded default; the in-memory store
-//! serves tests and throwaway runs.
-
-mod memory;
-mod sqlite;
-
-pub use memory::MemoryStore;
-pub use sqlite::SqliteStore;
+//! What every store of the component's rows must do: the host's side of
+//! the `store` import.
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
 

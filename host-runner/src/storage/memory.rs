@@ -1,7 +1,7 @@
 //! An in-memory store, for tests and throwaway runs.
 
-use super::{EventStore, GENESIS};
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+use crate::storage::event_store::{EventStore, GENESIS};
 use std::collections::HashMap;
 
 /// Keeps every tenant's rows in a vector; gone when dropped.

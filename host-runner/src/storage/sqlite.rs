@@ -7,8 +7,8 @@
 //! in their own table so that a tenant's position survives even when old
 //! rows are purged.
 
-use super::{EventStore, GENESIS};
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+use crate::storage::event_store::{EventStore, GENESIS};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! an AI provider's API key rotated (values hidden), a lead import, inbound
 //! queue and IVR edits, and a revoked session.
 
-use super::{Person, Scenario, Step};
+use super::scenario::{Person, Scenario, Step};
 use audit_host::bindings::{LoginFailure, LoginMethod};
 
 static SAM: Person = Person {

@@ -4,7 +4,7 @@
 //! import of contacts (an action the tenant registers) and a password
 //! reset hidden in a profile update.
 
-use super::{Person, Scenario, Step};
+use super::scenario::{Person, Scenario, Step};
 use audit_host::bindings::LoginMethod;
 
 static RIA: Person = Person {

@@ -5,7 +5,7 @@
 //! webhook secret that stays hidden, and a lead import (actions the tenant
 //! registers).
 
-use super::{Person, Scenario, Step};
+use super::scenario::{Person, Scenario, Step};
 use audit_host::bindings::LoginMethod;
 
 static MAYA: Person = Person {

@@ -11,16 +11,18 @@ mod contact_center;
 mod crm;
 mod cx;
 mod qa;
+mod scenario;
 mod show;
 
-use super::Cli;
+use super::global::Global;
 use anyhow::{Context as _, Result};
 use audit_host::Session;
 use audit_host::bindings::{
-    Actor, ActorKind, Event, EventInput, Filter, LoginAttempt, LoginFailure, LoginMethod, Logout,
+    Actor, ActorKind, Event, EventInput, LoginAttempt, LoginFailure, LoginMethod, Logout,
     RecoveryRequest, RequestContext,
 };
 use chrono::{DateTime, Duration, DurationRound, Utc};
+use scenario::{Person, Scenario, Step};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -48,72 +50,7 @@ enum ProfileArg {
     Cx,
 }
 
-/// Someone of a scenario.
-pub struct Person {
-    id: &'static str,
-    name: &'static str,
-    email: &'static str,
-}
-
-/// One thing that happens in a scenario.
-pub enum Step {
-    /// A product action, as `audit-host append` takes it (JSON without
-    /// tenant and time).
-    Act(&'static str),
-    /// An action the tenant's catalog refuses: the demo shows why.
-    Refused(&'static str),
-    /// A sign-in of an account (a failure when `failure` is given).
-    Login {
-        who: &'static Person,
-        method: LoginMethod,
-        failure: Option<LoginFailure>,
-        ip: &'static str,
-        session: Option<&'static str>,
-    },
-    /// A sign-in with an identifier that matches no account.
-    Unknown {
-        identifier: &'static str,
-        ip: &'static str,
-    },
-    /// A sign-out.
-    Logout {
-        who: &'static Person,
-        ip: &'static str,
-        session: &'static str,
-    },
-    /// A password-recovery request for an identifier that matches no account.
-    RecoveryUnknown {
-        identifier: &'static str,
-        ip: &'static str,
-    },
-    /// A bulk operation: the parent (JSON) and `count` children made by
-    /// `child(i)`.
-    Bulk {
-        parent: &'static str,
-        count: usize,
-        child: fn(usize) -> String,
-    },
-}
-
-/// A seed product's morning.
-pub struct Scenario {
-    /// The profile the tenant chooses.
-    profile: &'static str,
-    /// The default tenant.
-    tenant: &'static str,
-    /// What it is, for the first line.
-    title: &'static str,
-    /// Actions the tenant registers first (JSON), if any.
-    register: Option<&'static str>,
-    /// Minutes after the start of the morning, and what happens.
-    steps: &'static [(i64, Step)],
-    /// The filtered view: how it is shown, and the filter.
-    filtered: (&'static str, fn(&mut Filter)),
-    /// The action whose (first) event is shown in detail.
-    detail: &'static str,
-}
-
-pub fn run(cli: &Cli, args: &Args) -> Result<ExitCode> {
+pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let scenario = match args.profile {
         ProfileArg::Qa => &qa::SCENARIO,
         ProfileArg::ContactCenter => &contact_center::SCENARIO,

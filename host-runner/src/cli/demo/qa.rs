@@ -4,7 +4,7 @@
 //! also has a brute-force attempt, a password change, a role edit with a
 //! nested diff, a user deletion the product refuses, and a bulk import.
 
-use super::{Person, Scenario, Step};
+use super::scenario::{Person, Scenario, Step};
 use audit_host::bindings::{LoginFailure, LoginMethod};
 
 static JOHN: Person = Person {

@@ -3,8 +3,9 @@
 //! and the whole log in a file).
 
 use super::super::filter_args::viewer;
-use super::super::{Cli, auth, render};
-use super::Scenario;
+use super::super::global::Global;
+use super::super::{auth, render};
+use super::scenario::Scenario;
 use anyhow::{Context as _, Result};
 use audit_host::Session;
 use audit_host::bindings::{
@@ -16,7 +17,7 @@ use std::io::Write;
 const TABLE_ROWS: u32 = 15;
 
 pub fn everything(
-    cli: &Cli,
+    cli: &Global,
     session: &mut Session,
     out: &mut impl Write,
     tenant: &str,

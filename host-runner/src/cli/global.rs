@@ -1,0 +1,144 @@
+//! The options every subcommand takes (`--store`, the limits, the clock,
+//! the key file), and what they open: the runtime, the store, the clock, a
+//! session.
+
+use anyhow::{Context as _, Result};
+use audit_host::{
+    Clock, EventStore, MemoryStore, Options, Runtime, Session, SqliteStore, SteppingClock,
+    SystemClock,
+};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The global options.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The SQLite store file (created on first use); `:memory:` for a store
+    /// that lives only as long as the command.
+    #[arg(
+        long,
+        global = true,
+        env = "AUDIT_STORE",
+        default_value = "audit.db",
+        value_name = "PATH"
+    )]
+    pub store: PathBuf,
+
+    /// Run this build of the component (a .wasm file) instead of the one
+    /// built into audit-host.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub component: Option<PathBuf>,
+
+    /// Where compiled code is cached [default: $XDG_CACHE_HOME/audit-host or ~/.cache/audit-host].
+    #[arg(long, global = true, env = "AUDIT_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile the component at start instead of using the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Linear memory one component instance may use, in MiB.
+    #[arg(long, global = true, default_value_t = 512, value_name = "MIB")]
+    pub memory_limit_mib: usize,
+
+    /// Time one call into the component may run, in milliseconds.
+    #[arg(long, global = true, default_value_t = 30_000, value_name = "MS")]
+    pub deadline_ms: u64,
+
+    /// Text one call may hand to the component, in MiB (the input file of
+    /// `append`; every string of a call in all).
+    #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
+    pub max_input_mib: usize,
+
+    /// How long a write waits for another process holding the store before
+    /// it fails with `store: busy`, in milliseconds.
+    #[arg(long, global = true, default_value_t = 10_000, value_name = "MS")]
+    pub busy_timeout_ms: u64,
+
+    /// Use a clock that starts at this RFC 3339 time and advances 1 ms per
+    /// reading, instead of the system clock: reproducible ids and hashes.
+    #[arg(long, global = true, env = "AUDIT_CLOCK", value_name = "TIME")]
+    pub clock: Option<String>,
+
+    /// The master key that fingerprints redacted values (64 hex digits in a
+    /// file, created with mode 0600 on first use) [default: the store's path
+    /// with .key added; AUDIT_KEY may give the key itself].
+    #[arg(long, global = true, env = "AUDIT_KEY_FILE", value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+impl Global {
+    /// The runtime with the options given on the command line.
+    pub fn runtime(&self) -> Result<Runtime> {
+        let options = Options {
+            memory_limit_bytes: self.memory_limit_mib.saturating_mul(1024 * 1024),
+            call_deadline: Duration::from_millis(self.deadline_ms),
+            max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir
+                    .clone()
+                    .or_else(audit_host::cache::default_dir)
+            },
+            // One command is one session: a pool (3 ms to reserve at start)
+            // would save 10 µs once. Long-lived hosts keep the pool.
+            max_instances: 0,
+        };
+        Ok(match &self.component {
+            None => Runtime::new(options)?,
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("reading --component {}", path.display()))?;
+                Runtime::with_component(&bytes, options)?
+            }
+        })
+    }
+
+    pub fn open_store(&self) -> Result<Box<dyn EventStore>> {
+        if self.store.as_os_str() == ":memory:" {
+            return Ok(Box::new(MemoryStore::new()));
+        }
+        let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
+        let store = SqliteStore::open_with_busy_timeout(&self.store, busy_timeout)
+            .map_err(audit_host::HostError::Storage)?;
+        Ok(Box::new(store))
+    }
+
+    pub fn clock(&self) -> Result<Box<dyn Clock>> {
+        Ok(match &self.clock {
+            None => Box::new(SystemClock),
+            Some(start) => {
+                Box::new(SteppingClock::parse(start).map_err(|e| anyhow::anyhow!("--clock: {e}"))?)
+            }
+        })
+    }
+
+    /// A session over the store and clock given on the command line, with
+    /// the store's fingerprint key.
+    pub fn session(&self) -> Result<Session> {
+        let runtime = self.runtime()?;
+        Ok(runtime
+            .session(self.open_store()?, self.clock()?)
+            .with_keyring(self.keyring()?))
+    }
+
+    /// The fingerprint key: `AUDIT_KEY`, else `--key-file`, else the file
+    /// next to the store; a store in memory gets a key for this run only.
+    pub fn keyring(&self) -> Result<std::sync::Arc<dyn audit_host::Keyring>> {
+        if let Ok(hex) = std::env::var("AUDIT_KEY") {
+            return Ok(std::sync::Arc::new(
+                audit_host::MasterKey::from_hex(&hex).context("AUDIT_KEY")?,
+            ));
+        }
+        Ok(match &self.key_file {
+            Some(path) => std::sync::Arc::new(audit_host::KeyFile::new(path.clone())),
+            None if self.store.as_os_str() == ":memory:" => {
+                std::sync::Arc::new(audit_host::MasterKey::generate()?)
+            }
+            None => std::sync::Arc::new(audit_host::KeyFile::new(
+                audit_host::MasterKey::path_for_store(&self.store),
+            )),
+        })
+    }
+}
