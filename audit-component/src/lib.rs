@@ -9,6 +9,11 @@
 //! The modules below are the layers, bottom first: each imports only from
 //! the ones above it in this list (`tests/layers.rs` holds the code to that
 //! order, and to no import cycle between files).
+//!
+//! Unit tests follow one convention: a file's tests are its last item,
+//! `#[cfg(test)] mod tests`; tests that exercise several files of a folder
+//! together are that folder's `tests.rs`; what they share (clocks, actors,
+//! viewers, a minimal event) is `test_support.rs`.
 
 // The event model, the error type and limits, the store and clock the host
 // provides, the hash chain, times, IP addresses, field checks, the log's
@@ -48,6 +53,10 @@ pub mod auth;
 
 // Settings writes and registrations, each recorded in the log.
 pub mod admin;
+
+// What the unit tests share.
+#[cfg(test)]
+mod test_support;
 
 // The WIT glue (the component only).
 #[cfg(target_arch = "wasm32")]

@@ -57,30 +57,13 @@ pub(crate) fn apply(
 mod tests {
     use super::*;
     use crate::core::memory::MemoryStore;
-    use crate::core::model::ActorKind;
     use crate::settings::{TenantSettings, parse};
-    use chrono::{DateTime, Utc};
-
-    struct Fixed;
-    impl Clock for Fixed {
-        fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).expect("a valid time")
-        }
-    }
-
-    fn operator() -> Actor {
-        Actor {
-            id: "op".into(),
-            name: None,
-            email: None,
-            kind: ActorKind::User,
-        }
-    }
+    use crate::test_support::{Fixed, user};
 
     #[test]
     fn a_change_is_recorded_in_the_log() {
         let mut s = MemoryStore::default();
-        let event = put(&mut s, &mut Fixed, "acme", "{}", operator()).unwrap();
+        let event = put(&mut s, &mut Fixed, "acme", "{}", user("op")).unwrap();
         assert_eq!(event.action, "audit_log.settings_updated");
         assert_eq!(event.seq, 1);
         let stored = s.get_settings("acme").unwrap().unwrap();
@@ -95,7 +78,7 @@ mod tests {
             &mut Fixed,
             "acme",
             r#"{"retension": 5}"#,
-            operator(),
+            user("op"),
         )
         .unwrap_err();
         assert!(
@@ -105,13 +88,13 @@ mod tests {
         );
         assert_eq!(s.head("acme").unwrap(), None);
         assert_eq!(
-            put(&mut s, &mut Fixed, "acme", "[]", operator())
+            put(&mut s, &mut Fixed, "acme", "[]", user("op"))
                 .unwrap_err()
                 .to_string(),
             "settings: must be a JSON object"
         );
         assert!(
-            put(&mut s, &mut Fixed, "acme", "{", operator())
+            put(&mut s, &mut Fixed, "acme", "{", user("op"))
                 .unwrap_err()
                 .to_string()
                 .starts_with("settings: not valid JSON")

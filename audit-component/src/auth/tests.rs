@@ -1,11 +1,11 @@
 use super::*;
 use crate::core::memory::MemoryStore;
 use crate::core::model::{Actor, ActorKind, Context, Event};
-use crate::core::store::{Clock, Store};
+use crate::core::store::Store;
 use crate::core::store::{Head, Row, ScanRequest, StoreError};
 use crate::core::time;
+use crate::test_support::Fixed;
 use chrono::Duration;
-use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::json;
 
@@ -48,13 +48,6 @@ impl Store for Keyed {
                 })
                 .collect(),
         ))
-    }
-}
-
-struct Fixed;
-impl Clock for Fixed {
-    fn now(&mut self) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_795_000_000, 0).expect("a valid time")
     }
 }
 

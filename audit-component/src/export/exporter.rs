@@ -438,26 +438,10 @@ mod tests {
     use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
     use crate::ingest::append::append_batch;
     use crate::read::access::Viewer;
-    use chrono::{DateTime, Utc};
-
-    struct Fixed;
-    impl Clock for Fixed {
-        fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).expect("time")
-        }
-    }
+    use crate::test_support::{self, Fixed};
 
     fn viewer() -> Viewer {
-        Viewer {
-            actor: Actor {
-                id: "op".into(),
-                name: None,
-                email: None,
-                kind: ActorKind::User,
-            },
-            roles: vec!["admin".into()],
-            context: Context::default(),
-        }
+        test_support::viewer("admin")
     }
 
     fn log(n: usize, name: &str) -> MemoryStore {

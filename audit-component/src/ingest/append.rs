@@ -213,36 +213,7 @@ pub fn body(event: &Event) -> Result<String> {
 mod tests {
     use super::*;
     use crate::core::memory::MemoryStore;
-    use crate::core::model::{Actor, ActorKind, Context, Outcome};
-
-    pub struct StepClock(pub i64);
-    impl Clock for StepClock {
-        fn now(&mut self) -> DateTime<Utc> {
-            self.0 += 1;
-            DateTime::from_timestamp(1_795_000_000 + self.0, 0).unwrap()
-        }
-    }
-
-    fn input(tenant: &str, action: &str) -> EventInput {
-        EventInput {
-            tenant: tenant.into(),
-            action: action.into(),
-            actor: Actor {
-                id: "u_1".into(),
-                name: None,
-                email: None,
-                kind: ActorKind::User,
-            },
-            targets: vec![],
-            outcome: Outcome::Success,
-            failure_reason: None,
-            context: Context::default(),
-            occurred_at: None,
-            before: None,
-            after: None,
-            metadata: None,
-        }
-    }
+    use crate::test_support::{StepClock, input};
 
     #[test]
     fn seq_is_gap_free_and_the_chain_links() {

@@ -80,38 +80,17 @@ pub fn append_bulk(
 mod tests {
     use super::*;
     use crate::core::memory::MemoryStore;
-    use crate::core::model::{Actor, ActorKind, Context, Outcome, Target};
-    use chrono::{DateTime, Utc};
-
-    struct Fixed;
-    impl Clock for Fixed {
-        fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).expect("a valid time")
-        }
-    }
+    use crate::core::model::Target;
+    use crate::test_support::{self, Fixed};
 
     fn input(action: &str, target: &str) -> EventInput {
         EventInput {
-            tenant: "acme".into(),
-            action: action.into(),
-            actor: Actor {
-                id: "u_1".into(),
-                name: None,
-                email: None,
-                kind: ActorKind::User,
-            },
             targets: vec![Target {
                 kind: "lead".into(),
                 id: target.into(),
                 name: None,
             }],
-            outcome: Outcome::Success,
-            failure_reason: None,
-            context: Context::default(),
-            occurred_at: None,
-            before: None,
-            after: None,
-            metadata: None,
+            ..test_support::input("acme", action)
         }
     }
 

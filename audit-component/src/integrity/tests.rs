@@ -5,7 +5,7 @@
 
 use crate::core::memory::MemoryStore;
 use crate::core::model::{Actor, ActorKind, Context, Event, EventInput, Outcome};
-use crate::core::store::{Clock, Row, ScanRequest, Store};
+use crate::core::store::{Row, ScanRequest, Store};
 use crate::export::layout::Layout;
 use crate::ingest::append::append_batch;
 use crate::integrity::checkpoint;
@@ -16,21 +16,9 @@ use crate::integrity::report::{FindingKind, Report};
 use crate::integrity::retention;
 use crate::integrity::verify::verify_chain;
 use crate::json::codec;
-use chrono::{DateTime, Duration, Utc};
+use crate::test_support::{At, day};
 use ed25519_dalek::pkcs8::EncodePublicKey;
 use ed25519_dalek::{Signer, SigningKey};
-
-struct At(DateTime<Utc>);
-impl Clock for At {
-    fn now(&mut self) -> DateTime<Utc> {
-        self.0 += Duration::milliseconds(1);
-        self.0
-    }
-}
-
-fn day(n: i64) -> At {
-    At(DateTime::from_timestamp(1_795_000_000, 0).unwrap() + Duration::days(n))
-}
 
 fn input(i: usize) -> EventInput {
     EventInput {

@@ -504,6 +504,3 @@ impl ser::SerializeStructVariant for Variant<'_> {
         self.finish()
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -8,3 +8,6 @@ pub mod codec;
 pub mod node;
 pub mod parse;
 pub mod strict;
+
+#[cfg(test)]
+mod tests;

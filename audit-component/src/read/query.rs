@@ -178,54 +178,24 @@ pub fn get_event(
 mod tests {
     use super::*;
     use crate::core::memory::MemoryStore;
-    use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
+    use crate::core::model::{Context, EventInput, Outcome};
     use crate::ingest::append::append_batch;
-    use chrono::{DateTime, Utc};
-
-    pub fn viewer(role: &str) -> Viewer {
-        Viewer {
-            actor: Actor {
-                id: "op".into(),
-                name: None,
-                email: None,
-                kind: ActorKind::User,
-            },
-            roles: vec![role.into()],
-            context: Context::default(),
-        }
-    }
-
-    pub struct Fixed;
-    impl Clock for Fixed {
-        fn now(&mut self) -> DateTime<Utc> {
-            DateTime::from_timestamp(1_795_000_000, 0).unwrap() // 2026-11-18
-        }
-    }
+    use crate::test_support::{Fixed, input, user, viewer};
 
     fn log(n: usize) -> MemoryStore {
         let mut s = MemoryStore::default();
         let inputs = (0..n)
             .map(|i| EventInput {
-                tenant: "acme".into(),
-                action: if i % 3 == 0 {
-                    "user.updated".into()
-                } else {
-                    "team.created".into()
-                },
-                actor: Actor {
-                    id: format!("u_{}", i % 4),
-                    name: None,
-                    email: None,
-                    kind: ActorKind::User,
-                },
-                targets: vec![],
-                outcome: Outcome::Success,
-                failure_reason: None,
-                context: Context::default(),
+                actor: user(&format!("u_{}", i % 4)),
                 occurred_at: Some(format!("2026-11-{:02}T10:00:00Z", 1 + i % 28)),
-                before: None,
-                after: None,
-                metadata: None,
+                ..input(
+                    "acme",
+                    if i % 3 == 0 {
+                        "user.updated"
+                    } else {
+                        "team.created"
+                    },
+                )
             })
             .collect();
         append_batch(&mut s, &mut Fixed, inputs).unwrap();
@@ -501,12 +471,12 @@ mod count_tests {
     //! count of anything else is the component's own. Both must agree with
     //! the events a walk through the pages finds.
 
-    use super::tests::{Fixed, viewer};
     use super::*;
     use crate::core::memory::MemoryStore;
     use crate::core::model::{Actor, ActorKind, Context, EventInput, Outcome};
     use crate::core::store::{Head, StoreError};
     use crate::ingest::append::append_batch;
+    use crate::test_support::{Fixed, viewer};
 
     /// A memory store that says how often it was asked to count.
     #[derive(Default)]

@@ -1,6 +1,8 @@
-//! The direct writer against the value-tree path it replaces.
+//! The folder's two canonical writers against each other: the direct
+//! writer (`canonical_ser.rs`) against the value-tree path it replaces
+//! (`canonical.rs`).
 
-use super::{to_string, to_string_without};
+use crate::json::canonical_ser::{to_string, to_string_without};
 use crate::core::model::{Actor, ActorKind, Change, ChangeOp, Context, Event, Outcome, Target};
 use crate::json::canonical;
 use serde_json::{Value, json};
