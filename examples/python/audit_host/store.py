@@ -21,37 +21,21 @@ Rows are dictionaries with the WIT record's fields in snake_case:
 """
 
 import sqlite3
+from pathlib import Path
 from typing import Optional
 
 GENESIS = "0" * 64
 
-#: The schema version of host-runner's store (``PRAGMA user_version``).
-SCHEMA_VERSION = 3
+#: The schema of host-runner's store, read from the one file both hosts use.
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "host-runner" / "src" / "storage" / "schema.sql"
+SCHEMA = SCHEMA_PATH.read_text(encoding="utf-8")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_events (
-    tenant         TEXT    NOT NULL,
-    seq            INTEGER NOT NULL,
-    id             TEXT    NOT NULL,
-    occurred_at_us INTEGER NOT NULL,
-    prev_hash      TEXT    NOT NULL,
-    hash           TEXT    NOT NULL,
-    body           TEXT    NOT NULL,
-    PRIMARY KEY (tenant, seq)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS audit_events_by_id ON audit_events (tenant, id);
-DROP INDEX IF EXISTS audit_events_by_time;
-CREATE INDEX IF NOT EXISTS audit_events_by_time_seq ON audit_events (tenant, occurred_at_us, seq);
-CREATE TABLE IF NOT EXISTS audit_heads (
-    tenant TEXT    NOT NULL PRIMARY KEY,
-    seq    INTEGER NOT NULL,
-    hash   TEXT    NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_settings (
-    tenant   TEXT NOT NULL PRIMARY KEY,
-    settings TEXT NOT NULL
-);
-"""
+#: The schema version (``PRAGMA user_version``), as the file states it.
+SCHEMA_VERSION = next(
+    int(line.split(":", 1)[1])
+    for line in SCHEMA.splitlines()
+    if line.startswith("-- schema-version:")
+)
 
 COLUMNS = "tenant, seq, id, occurred_at_us, prev_hash, hash, body"
 

@@ -18,10 +18,8 @@ use std::time::Duration;
 /// before the store reports `busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Version 2 added `audit_settings`; version 3 put `seq` into the time
-/// index, so that a time range's sequence numbers are read from the index
-/// alone. Every statement is idempotent, so an older store is brought up to
-/// date on open.
+/// The schema's version (`PRAGMA user_version`), as `schema.sql` states it
+/// on its `-- schema-version:` line (checked by a test).
 const SCHEMA_VERSION: i64 = 3;
 
 /// A time range holding fewer rows than this is walked by the sequence
@@ -29,30 +27,9 @@ const SCHEMA_VERSION: i64 = 3;
 /// skipping the rows outside it (matches are dense enough then).
 const NARROW_RANGE_ROWS: i64 = 50_000;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS audit_events (
-    tenant         TEXT    NOT NULL,
-    seq            INTEGER NOT NULL,
-    id             TEXT    NOT NULL,
-    occurred_at_us INTEGER NOT NULL,
-    prev_hash      TEXT    NOT NULL,
-    hash           TEXT    NOT NULL,
-    body           TEXT    NOT NULL,
-    PRIMARY KEY (tenant, seq)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS audit_events_by_id ON audit_events (tenant, id);
-DROP INDEX IF EXISTS audit_events_by_time;
-CREATE INDEX IF NOT EXISTS audit_events_by_time_seq ON audit_events (tenant, occurred_at_us, seq);
-CREATE TABLE IF NOT EXISTS audit_heads (
-    tenant TEXT    NOT NULL PRIMARY KEY,
-    seq    INTEGER NOT NULL,
-    hash   TEXT    NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_settings (
-    tenant   TEXT NOT NULL PRIMARY KEY,
-    settings TEXT NOT NULL
-);
-";
+/// The schema: one file, `schema.sql`, also read by the Python host.
+const SCHEMA: &str = include_str!("schema.sql");
+
 
 /// A store in one SQLite file.
 #[derive(Debug)]
@@ -476,4 +453,18 @@ fn is_duplicate(e: &rusqlite::Error) -> bool {
 /// One line describing an SQLite error.
 fn message(e: &rusqlite::Error) -> String {
     crate::error::one_line(&e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_states_its_version() {
+        let line = SCHEMA
+            .lines()
+            .find_map(|l| l.strip_prefix("-- schema-version:"))
+            .expect("schema.sql has a -- schema-version: line");
+        assert_eq!(line.trim().parse::<i64>().expect("a number"), SCHEMA_VERSION);
+    }
 }
