@@ -22,7 +22,7 @@ from .store import StoreError
 from .values import lift, lower, snake
 
 PACKAGE = "audit:log"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 #: Where the workspace's ``cargo build --release`` leaves the component.
 DEFAULT_COMPONENT = (
