@@ -39,7 +39,7 @@ mod search;
 mod export;
 // Who may read, and the event every read leaves.
 mod access;
-// The action catalog: each seed product's scenario, refusals, registrations.
+// The action catalog: each profile's scenario, refusals, registrations.
 mod catalog;
 // The authentication log: brute force, hidden identifiers, sessions.
 mod auth;

@@ -38,9 +38,8 @@ fn keyed_session(path: &Path) -> Session {
         .with_keyring(Arc::new(MasterKey::from_hex(KEY).expect("key")))
 }
 
-/// The seeds' reference cases: an AI provider's API key update (seed 002)
-/// and a password change (seeds 000, 002), with every key variant nested
-/// and in arrays.
+/// The reference cases: an AI provider's API key update (a dialer's) and
+/// a password change, with every key variant nested and in arrays.
 fn secret_states() -> (serde_json::Value, serde_json::Value) {
     let before = json!({
         "provider": "openai",

@@ -1,4 +1,4 @@
-//! The suite's data: events of the four seed products (quality management,
+//! The suite's data: events of the four built-in profiles (quality management,
 //! contact center, CRM, customer experience) with realistic states, made
 //! from a fixed seed so that every run, on every machine, measures the same
 //! events.
@@ -55,7 +55,7 @@ const LAST: &[&str] = &[
     "Admin", "Smith", "García", "Chen", "Adeyemi", "Berg", "Sato", "Novak", "Haddad", "Dubois",
 ];
 
-/// The actions of the four seed products, weighted by repetition.
+/// The actions of the four profiles, weighted by repetition.
 const ACTIONS: &[&str] = &[
     // Quality management.
     "user.login_succeeded",
@@ -216,7 +216,7 @@ fn states(action: &str, target: u64, rng: &mut Rng) -> (Option<Value>, Option<Va
     }
 }
 
-/// A person's profile of about 2 KB, as a seed product keeps it.
+/// A person's profile of about 2 KB, as such a product keeps it.
 pub fn profile(i: u64) -> Value {
     json!({
         "id": format!("u_{i}"),

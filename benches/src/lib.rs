@@ -14,7 +14,7 @@
 //! checks that its columns computed the same thing (same hashes, counts,
 //! CSV bytes, patches that apply) before it reports a number, so the suite
 //! cannot compare unlike work. The data comes from [`data`], a fixed-seed
-//! generator of the seed products' events. `cargo run --release -p
+//! generator of the four profiles' events. `cargo run --release -p
 //! audit-bench -- --quick` (about a minute) or `-- --full`; see
 //! `BENCHMARKS.md`.
 

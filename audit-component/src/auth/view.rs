@@ -1,6 +1,6 @@
 //! Reading the authentication log: a page of the tenant's events of
-//! category `authentication`, each with what the log's view shows (seed
-//! 002: user, time, IP, method, outcome, session duration), read and
+//! category `authentication`, each with what the log's view shows (user,
+//! time, IP, method, outcome, session duration), read and
 //! recorded like any query (`audit_log.viewed`).
 
 use super::types::Method;

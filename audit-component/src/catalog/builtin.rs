@@ -33,7 +33,7 @@ pub const fn action(
     }
 }
 
-/// One seed product's vocabulary.
+/// One kind of product's vocabulary.
 #[derive(Debug)]
 pub struct Profile {
     /// Its name in settings and on the command line.

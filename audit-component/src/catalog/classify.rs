@@ -3,7 +3,7 @@
 //! The change type comes from the verb (the last part of the action); the
 //! category from the entity (the first part), except that sign-in and
 //! password actions belong to `authentication` and exports to `export`, as
-//! the seed products' logs group them.
+//! audit-log pages group them.
 
 /// The change types an action can have; `other` for verbs outside the list.
 pub const CHANGE_TYPES: &[&str] = &[

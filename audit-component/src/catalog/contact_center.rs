@@ -1,4 +1,4 @@
-//! `contact-center`: the dialer of seed 002, whose audit log groups every
+//! `contact-center`: a contact-center dialer, whose audit log groups every
 //! administrative action into eight categories (Users, Campaigns, Settings,
 //! Telephony, AI, Security, Bulk Operations, Inbound) and keeps a separate
 //! authentication log.
@@ -8,7 +8,7 @@ use super::builtin::{Profile, action};
 /// The profile.
 pub const PROFILE: Profile = Profile {
     name: "contact-center",
-    label: "Contact-center dialer (seed 002)",
+    label: "Contact-center dialer",
     categories: &[
         ("users", "Users"),
         ("campaigns", "Campaigns"),

@@ -1,4 +1,4 @@
-//! `crm`: the messaging CRM of seed 003, whose audit log report tracks
+//! `crm`: a CRM and messaging tool, whose audit log report tracks
 //! contact edits, manual creations, deletions and exports, group changes
 //! and user profile updates (name, e-mail, role, permissions).
 
@@ -7,7 +7,7 @@ use super::builtin::{Profile, action};
 /// The profile.
 pub const PROFILE: Profile = Profile {
     name: "crm",
-    label: "Messaging CRM (seed 003)",
+    label: "Messaging CRM",
     categories: &[
         ("contact", "Contacts"),
         ("group", "Groups"),

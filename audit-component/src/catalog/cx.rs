@@ -1,4 +1,4 @@
-//! `cx`: the sales CX suite of seed 004, whose audit log tracks
+//! `cx`: a sales CX suite, whose audit log tracks
 //! configuration changes by module (Plans and Billing, Account & CRM
 //! settings, Territories, Auto-assignment, Sales Sequence, Workflows), each
 //! Created, Updated or Deleted, with "System" as the actor of changes the
@@ -17,7 +17,7 @@ const WORKFLOWS: &str = "workflows";
 /// The profile.
 pub const PROFILE: Profile = Profile {
     name: "cx",
-    label: "Sales CX suite (seed 004)",
+    label: "Sales CX suite",
     categories: &[
         (PLANS, "Plans and Billing"),
         (ACCOUNT, "Account & CRM Settings"),

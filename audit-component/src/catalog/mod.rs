@@ -1,4 +1,4 @@
-//! The action catalog: every action the seed products record, with a human
+//! The action catalog: every action the built-in profiles record, with a human
 //! label, a category, a change type and the target kinds it expects,
 //! grouped into profiles (`qa`, `contact-center`, `crm`, `cx`), plus the
 //! actions a tenant registers itself.

@@ -1,6 +1,6 @@
-//! `qa`: the quality-management platform of seeds 000 and 001. Labels are
-//! the ones of seed 000's value chart ("Login Fail", "User Created",
-//! "Export: Coachings", ...).
+//! `qa`: a quality-management platform (users, teams, roles, coaching and
+//! evaluation exports). Labels are the ones its admins read on its audit
+//! log page ("Login Fail", "User Created", "Export: Coachings", ...).
 
 use super::auth::{
     LOGIN_FAILED, LOGIN_FAILED_VALID_ACCOUNT, LOGIN_SUCCEEDED, RECOVERY_REQUESTED, RECOVERY_UNKNOWN,
@@ -10,7 +10,7 @@ use super::builtin::{Profile, action};
 /// The profile.
 pub const PROFILE: Profile = Profile {
     name: "qa",
-    label: "Quality management (seeds 000, 001)",
+    label: "Quality management platform",
     categories: &[
         ("authentication", "Logins"),
         ("user", "Users"),

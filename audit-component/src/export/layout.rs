@@ -136,7 +136,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("event", Column::Event),
 ];
 
-/// The default columns with rows of events (seed 002's Timestamp, User,
+/// The default columns with rows of events (a dialer's Timestamp, User,
 /// Action, Target, Old Value, New Value, IP Address, and what identifies
 /// the event).
 pub const DEFAULT_COLUMNS: &[Column] = &[

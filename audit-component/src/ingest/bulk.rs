@@ -1,4 +1,4 @@
-//! Bulk operations (seed 002's mass lead updates, imports and deduplication
+//! Bulk operations (a dialer's mass lead updates, imports and deduplication
 //! merges; the writes that ORM-hook audit logs silently skip): one call
 //! records a parent event and one event per affected entity, all or
 //! nothing, linked by a correlation id, the parent's event id, which every

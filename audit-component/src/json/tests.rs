@@ -2,9 +2,9 @@
 //! writer (`canonical_ser.rs`) against the value-tree path it replaces
 //! (`canonical.rs`).
 
-use crate::json::canonical_ser::{to_string, to_string_without};
 use crate::core::model::{Actor, ActorKind, Change, ChangeOp, Context, Event, Outcome, Target};
 use crate::json::canonical;
+use crate::json::canonical_ser::{to_string, to_string_without};
 use serde_json::{Value, json};
 
 /// The path this module replaces.

@@ -380,7 +380,7 @@ fn token(field: &str, value: &str) -> Result<()> {
     }
 }
 
-/// The name search of the seed product: only letters, digits, whitespace
+/// The name search audit-log pages offer: only letters, digits, whitespace
 /// and underscores, so that nothing in it can be read as syntax by any
 /// layer. Returns the text lowercased, whitespace runs squeezed to one space.
 fn name_search(text: &str) -> Result<String> {

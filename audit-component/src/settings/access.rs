@@ -15,7 +15,7 @@ pub const MAX_ROLE_BYTES: usize = 64;
 pub struct AccessSettings {
     /// Whether the tenant's log may be read at all. Default true, so that a
     /// new log can be read at once; a product that makes its customers ask
-    /// for the audit log (seed 000) stores false until they do.
+    /// for the audit log stores false until they do.
     pub enabled: bool,
     /// The roles that may read; a viewer needs one of them. Compared without
     /// regard to ASCII case. Default `admin` and `super_admin`.

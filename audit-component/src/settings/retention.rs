@@ -19,7 +19,8 @@ pub struct Retention {
 }
 
 impl Default for Retention {
-    /// 90 days (the seed products' promise), with a floor of 30 days.
+    /// 90 days (what audit-log pages promise their admins), with a floor of
+    /// 30 days.
     fn default() -> Self {
         Retention {
             days: 90,

@@ -1,4 +1,5 @@
-//! `audit-host auth`: the authentication log (seed 002's separate log):
+//! `audit-host auth`: the authentication log, kept apart from the log of
+//! changes:
 //! who signed in or out, when, from where, how, with what outcome, and how
 //! long each session lasted.
 

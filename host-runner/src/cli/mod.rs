@@ -55,7 +55,7 @@ enum Command {
     /// Compare two JSON documents: print the RFC 6902 patch (or the change
     /// list), with secrets redacted as the log would store them.
     Diff(diff::Args),
-    /// Run a morning of one seed product (logins and a brute-force attempt,
+    /// Run a morning of one kind of product (logins and a brute-force attempt,
     /// edits, a bulk import, exports; qa by default) and show the log, the
     /// authentication log, a filtered view, a diff and a CSV export.
     Demo(demo::Args),

@@ -37,7 +37,7 @@ fn fit(text: &str, width: usize) -> String {
     cut
 }
 
-/// The actor as the seed products show it: a name, or "System".
+/// The actor as audit-log pages show it: a name, or "System".
 pub fn actor(e: &Event) -> String {
     if e.actor.kind == ActorKind::System {
         return "System".into();

@@ -30,7 +30,6 @@ const NARROW_RANGE_ROWS: i64 = 50_000;
 /// The schema: one file, `schema.sql`, also read by the Python host.
 const SCHEMA: &str = include_str!("schema.sql");
 
-
 /// A store in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -465,6 +464,9 @@ mod tests {
             .lines()
             .find_map(|l| l.strip_prefix("-- schema-version:"))
             .expect("schema.sql has a -- schema-version: line");
-        assert_eq!(line.trim().parse::<i64>().expect("a number"), SCHEMA_VERSION);
+        assert_eq!(
+            line.trim().parse::<i64>().expect("a number"),
+            SCHEMA_VERSION
+        );
     }
 }

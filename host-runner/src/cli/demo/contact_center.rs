@@ -1,4 +1,4 @@
-//! The contact-center dialer (seed 002): an agent's account under attack
+//! The contact-center dialer: an agent's account under attack
 //! from several addresses, 2FA reset and a password change, a campaign's
 //! dialing settings edited (a nested diff), a carrier's SIP credentials and
 //! an AI provider's API key rotated (values hidden), a lead import, inbound

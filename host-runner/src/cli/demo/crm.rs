@@ -1,4 +1,4 @@
-//! The messaging CRM (seed 003): contact edits, a manual creation, a
+//! The messaging CRM: contact edits, a manual creation, a
 //! deletion and an export, group changes, user profile updates (name,
 //! e-mail, role, permissions) and a deleted user profile, with a bulk
 //! import of contacts (an action the tenant registers) and a password

@@ -1,4 +1,4 @@
-//! The sales CX suite (seed 004): configuration changes by module
+//! The sales CX suite: configuration changes by module
 //! (billing, account and CRM settings, territories, auto-assignment, sales
 //! sequences, workflows), each Created, Updated or Deleted, some made by
 //! the product itself ("System"), with a workflow edit (a nested diff), a

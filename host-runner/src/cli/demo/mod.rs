@@ -1,4 +1,4 @@
-//! `audit-host demo`: a morning of one seed product, recorded one call at a
+//! `audit-host demo`: a morning of one kind of product, recorded one call at a
 //! time as the product would (sign-ins through the auth interface, edits
 //! through `append`, an import through `append-bulk`), then shown as its
 //! admins would see it: the log, the authentication log, a filtered view,
@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The seed product whose morning is played.
+    /// The kind of product whose morning is played.
     #[arg(long, value_enum, default_value_t = ProfileArg::Qa)]
     profile: ProfileArg,
 
@@ -40,13 +40,13 @@ pub struct Args {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ProfileArg {
-    /// Quality management (seeds 000, 001).
+    /// A quality-management platform.
     Qa,
-    /// Contact-center dialer (seed 002).
+    /// A contact-center dialer.
     ContactCenter,
-    /// Messaging CRM (seed 003).
+    /// A CRM and messaging tool.
     Crm,
-    /// Sales CX suite (seed 004).
+    /// A sales CX suite.
     Cx,
 }
 

@@ -1,5 +1,5 @@
-//! The quality-management platform (seeds 000 and 001): the current demo's
-//! story (a failed sign-in, a successful one, a last-name change, a team
+//! The quality-management platform: a failed sign-in, a successful one, a
+//! last-name change, a team
 //! assignment, a role change, an export of the users) in a morning that
 //! also has a brute-force attempt, a password change, a role edit with a
 //! nested diff, a user deletion the product refuses, and a bulk import.

@@ -50,7 +50,7 @@ pub enum Step {
     },
 }
 
-/// A seed product's morning.
+/// A product's morning.
 pub struct Scenario {
     /// The profile the tenant chooses.
     pub profile: &'static str,
