@@ -62,6 +62,19 @@ mod test_support;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
+// The engine's API as a native host or a benchmark uses it; everything else
+// is reached through its layer.
 pub use crate::core::error::{Error, Result};
 pub use crate::core::memory::MemoryStore;
-pub use crate::core::store::{Clock, Store};
+pub use crate::core::model::{
+    Actor, ActorKind, Change, ChangeOp, Context, Event, EventInput, Outcome, Target,
+};
+pub use crate::core::store::{Clock, Row, ScanRequest, Store};
+pub use crate::ingest::append::{append_batch, append_one};
+pub use crate::ingest::bulk::append_bulk;
+pub use crate::integrity::verify::verify_chain;
+pub use crate::json::codec::{parse_inputs, to_json};
+pub use crate::read::access::Viewer;
+pub use crate::read::filter::Filter;
+pub use crate::read::page::{Order, Page, PageRequest};
+pub use crate::read::query::{get_event, query};

@@ -1,7 +1,7 @@
 //! Verifying a hash chain, with a distinct verdict for each kind of
 //! tampering (modelled on AWS CloudTrail's log file validation): a tenant's
 //! rows as the store keeps them (`verify.rs`), or the lines of an export
-//! (`proof.rs`), fed one at a time to the same [`Checker`].
+//! (`proof.rs`), fed one at a time to the same `Checker`.
 //!
 //! What is checked, per event: that its content hashes to its `hash`
 //! (`modified` otherwise), that it sits at its own `seq` (`reordered`, or

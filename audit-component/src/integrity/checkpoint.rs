@@ -4,7 +4,7 @@
 //! rewrite the store and recompute every hash.
 //!
 //! The signing key never enters the component: the host signs the bytes
-//! [`draft`] returns and hands back the signature with its public key,
+//! `draft::prepare` returns and hands back the signature with its public key,
 //! which [`seal`] checks before it writes the checkpoint document.
 //! Verification needs only public keys, so it runs here, the same in every
 //! host and in an auditor's offline tool.
