@@ -45,6 +45,10 @@ mod catalog;
 mod auth;
 // Bulk operations: a parent and its children, linked, all or nothing.
 mod bulk;
+// Every option that writes a file against every file it must not replace.
+mod outputs;
+// What append's exit status says was stored; inputs of any size in batches.
+mod exit_status;
 // The import graphs of the engine and the host: no cycle, no upward import.
 mod layers;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.

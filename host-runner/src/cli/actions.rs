@@ -3,11 +3,11 @@
 
 use super::global::Global;
 use super::render;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use audit_host::bindings::{ActionDefinition, ActionOrigin, Actor, ActorKind};
 use audit_host::{MemoryStore, Session};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -121,15 +121,7 @@ fn catalog_session(cli: &Global) -> Result<Session> {
 }
 
 fn register(cli: &Global, input: &PathBuf, tenant: &str, actor: &str) -> Result<ExitCode> {
-    let mut text = String::new();
-    if input.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the definitions")?;
-    } else {
-        text = std::fs::read_to_string(input)
-            .with_context(|| format!("reading {}", input.display()))?;
-    }
+    let text = super::input::text("actions register", input, cli.max_input_bytes())?;
     let actor = Actor {
         id: actor.to_string(),
         name: None,

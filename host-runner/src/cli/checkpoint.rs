@@ -3,13 +3,15 @@
 //! through that checkpoint as a JSON Lines export carrying its proof.
 
 use super::global::Global;
+use super::input;
+use super::output::Output;
 use super::verify;
 use anyhow::{Context as _, Result, bail};
 use audit_host::Session;
 use audit_host::SigningKey;
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows, Filter, Order};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -22,7 +24,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     signing_key: PathBuf,
 
-    /// Write the checkpoint here instead of to standard output.
+    /// Write the checkpoint here instead of to standard output (an existing
+    /// file is kept unless --force).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
 
@@ -31,13 +34,34 @@ pub struct Args {
     /// public key verifies offline (`audit-host verify --export FILE`).
     #[arg(long, value_name = "FILE")]
     export: Option<PathBuf>,
+
+    /// Replace the --output and --export files if they exist (each once the
+    /// new one is complete). Never the store, its key file or the signing
+    /// key.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
-    let pem = std::fs::read_to_string(&args.signing_key)
-        .with_context(|| format!("--signing-key {}: reading", args.signing_key.display()))?;
+    let pem = input::text("--signing-key", &args.signing_key, input::KEY_BYTES)?;
     let key = SigningKey::from_pem(&pem)
         .map_err(|e| anyhow::anyhow!("--signing-key {}: {e}", args.signing_key.display()))?;
+    let mut protected = cli.protected();
+    protected.add("the signing key (--signing-key)", &args.signing_key);
+    // Both files are opened before anything is signed, so that a path that
+    // cannot be written costs no verification; neither may be the other.
+    let export_file = match &args.export {
+        Some(path) => {
+            let out = Output::create("--export", path, args.force, &protected)?;
+            protected.add("the --export file", path);
+            Some(out)
+        }
+        None => None,
+    };
+    let output_file = match &args.output {
+        Some(path) => Some(Output::create("--output", path, args.force, &protected)?),
+        None => None,
+    };
     let mut session = cli.session()?;
     let (report, document) = session.checkpoint(&args.tenant, &key)?;
     let Some(document) = document else {
@@ -47,13 +71,20 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         );
         return Ok(verify::status(&report));
     };
-    if let Some(path) = &args.export {
-        export(&mut session, &args.tenant, &document, path)
-            .with_context(|| format!("--export {}", path.display()))?;
+    if let Some(mut file) = export_file {
+        let shown = file.path().display().to_string();
+        export(&mut session, &args.tenant, &document, file.writer())
+            .with_context(|| format!("--export {shown}"))?;
+        file.finish()?;
     }
-    match &args.output {
-        Some(path) => std::fs::write(path, format!("{document}\n"))
-            .with_context(|| format!("--output {}: writing", path.display()))?,
+    match output_file {
+        Some(mut file) => {
+            let shown = file.path().display().to_string();
+            file.writer()
+                .write_all(format!("{document}\n").as_bytes())
+                .with_context(|| format!("--output {shown}: writing"))?;
+            file.finish()?;
+        }
         None => println!("{document}"),
     }
     Ok(ExitCode::SUCCESS)
@@ -61,8 +92,12 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
 
 /// Writes the tenant's events through the checkpoint and its proof line:
 /// the JSON Lines export with proof.
-fn export(session: &mut Session, tenant: &str, checkpoint: &str, path: &Path) -> Result<()> {
-    let file = std::fs::File::create(path).context("creating")?;
+fn export(
+    session: &mut Session,
+    tenant: &str,
+    checkpoint: &str,
+    file: &mut std::fs::File,
+) -> Result<()> {
     let mut out = std::io::BufWriter::new(file);
     let request = ExportRequest {
         filter: Filter::whole_log(tenant),
@@ -84,6 +119,5 @@ fn export(session: &mut Session, tenant: &str, checkpoint: &str, path: &Path) ->
     }
     drop(export);
     out.flush().context("writing")?;
-    out.get_ref().sync_all().context("writing")?;
     Ok(())
 }

@@ -66,10 +66,11 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let before = read_document("before", &args.before)?;
     let after = read_document("after", &args.after)?;
     let mut settings = match &args.settings {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("reading --settings {}", path.display()))?,
-        ),
+        Some(path) => Some(super::input::text(
+            "--settings",
+            path,
+            cli.max_input_bytes(),
+        )?),
         None => None,
     };
     // A tenant's rules and key live with its store; without a tenant nothing

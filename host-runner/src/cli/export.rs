@@ -4,10 +4,13 @@
 //! A file is written under a temporary name in its directory and renamed
 //! only once the component has said the export is complete, so a file at
 //! the given path is always a whole export; an export cut short leaves no
-//! file, and the command exits 1.
+//! file, and the command exits 1. What a path may name is `output.rs`'s
+//! rule: never the store or its key, an existing file only with --force.
 
 use super::filter_args::FilterArgs;
 use super::global::Global;
+use super::input;
+use super::output::Output;
 use anyhow::{Context as _, Result};
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows};
 use std::io::{IsTerminal, Write};
@@ -24,9 +27,14 @@ pub struct Args {
     format: Format,
 
     /// Write to this file instead of standard output. It appears only once
-    /// the export is complete.
+    /// the export is complete; an existing file is kept unless --force.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists (once the new one is
+    /// complete). Never the store, its key file or an input.
+    #[arg(long, requires = "output")]
+    force: bool,
 
     /// CSV: the columns, comma-separated, in order (see docs/export.md;
     /// default: timestamp,actor,action,category,target,change_type,old_value,
@@ -88,26 +96,18 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         byte_order_mark: args.bom,
         utc_offset: args.utc_offset.clone(),
         proof: match &args.proof {
-            Some(path) => Some(
-                std::fs::read_to_string(path)
-                    .with_context(|| format!("--proof {}: reading", path.display()))?,
-            ),
+            Some(path) => Some(input::text("--proof", path, input::CHECKPOINT_BYTES)?),
             None => None,
         },
     };
-    // Where the bytes go: a temporary file beside the target, or stdout.
+    // Where the bytes go: a file (see output.rs), or stdout.
     let mut file = match &args.output {
         Some(path) => {
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let temp = tempfile::Builder::new()
-                .prefix(".audit-export-")
-                .suffix(".partial")
-                .tempfile_in(&dir)
-                .with_context(|| format!("creating a file in {}", dir.display()))?;
-            Some(temp)
+            let mut protected = cli.protected();
+            if let Some(proof) = &args.proof {
+                protected.add("the --proof checkpoint", proof);
+            }
+            Some(Output::create("--output", path, args.force, &protected)?)
         }
         None => None,
     };
@@ -124,10 +124,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     });
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &mut file {
-        Some(temp) => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            temp.as_file_mut(),
-        )),
+        Some(output) => Box::new(std::io::BufWriter::with_capacity(1 << 20, output.writer())),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
     let result: Result<()> = (|| {
@@ -161,10 +158,8 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             }
         )));
     }
-    if let (Some(temp), Some(path)) = (file, &args.output) {
-        temp.as_file().sync_all().context("writing the export")?;
-        temp.persist(path)
-            .with_context(|| format!("moving the export into {}", path.display()))?;
+    if let (Some(output), Some(path)) = (file, &args.output) {
+        output.finish()?;
         if let Some(p) = progress {
             eprintln!(
                 "exported {} events ({} rows, {} bytes) to {}",

@@ -2,6 +2,8 @@
 //! the key file), and what they open: the runtime, the store, the clock, a
 //! session.
 
+use super::input;
+use super::output::Protected;
 use anyhow::{Context as _, Result};
 use audit_host::{
     Clock, EventStore, MemoryStore, Options, Runtime, Session, SqliteStore, SteppingClock,
@@ -45,10 +47,13 @@ pub struct Global {
     #[arg(long, global = true, default_value_t = 30_000, value_name = "MS")]
     pub deadline_ms: u64,
 
-    /// Text one call may hand to the component, in MiB (the input file of
-    /// `append`; every string of a call in all).
-    #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
-    pub max_input_mib: usize,
+    /// Text one call may hand to the component, in MiB (every string of a
+    /// call in all; a settings or actions file). At most 64, the
+    /// component's own limit per call: `append` streams larger files
+    /// through in batches (--batch-size).
+    #[arg(long, global = true, default_value_t = 64, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub max_input_mib: u64,
 
     /// How long a write waits for another process holding the store before
     /// it fails with `store: busy`, in milliseconds.
@@ -73,7 +78,7 @@ impl Global {
         let options = Options {
             memory_limit_bytes: self.memory_limit_mib.saturating_mul(1024 * 1024),
             call_deadline: Duration::from_millis(self.deadline_ms),
-            max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
+            max_input_bytes: self.max_input_bytes() as usize,
             cache_dir: if self.no_cache {
                 None
             } else {
@@ -88,8 +93,7 @@ impl Global {
         Ok(match &self.component {
             None => Runtime::new(options)?,
             Some(path) => {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("reading --component {}", path.display()))?;
+                let bytes = input::bytes("--component", path, input::COMPONENT_BYTES)?;
                 Runtime::with_component(&bytes, options)?
             }
         })
@@ -140,5 +144,29 @@ impl Global {
                 audit_host::MasterKey::path_for_store(&self.store),
             )),
         })
+    }
+
+    /// `--max-input-mib` in bytes.
+    pub fn max_input_bytes(&self) -> u64 {
+        self.max_input_mib * 1024 * 1024
+    }
+
+    /// The files no output of this command may replace: the store and its
+    /// SQLite companions, and the fingerprint key file.
+    pub fn protected(&self) -> Protected {
+        let mut p = Protected::default();
+        p.store(&self.store);
+        match &self.key_file {
+            Some(path) => p.add("the fingerprint key file (--key-file)", path),
+            None if self.store.as_os_str() != ":memory:" => p.add(
+                "the store's fingerprint key file",
+                &audit_host::MasterKey::path_for_store(&self.store),
+            ),
+            None => {}
+        }
+        if let Some(path) = &self.component {
+            p.add("the component (--component)", path);
+        }
+        p
     }
 }

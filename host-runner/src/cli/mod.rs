@@ -9,16 +9,21 @@ mod demo;
 mod diff;
 mod export;
 mod filter_args;
+mod framing;
 mod global;
+mod input;
 mod keygen;
+mod output;
 mod page_args;
 mod purge;
 mod query;
 mod render;
 mod settings;
+mod status;
 mod verify;
 
 use anyhow::Result;
+use audit_host::HostError;
 use clap::{Parser, Subcommand};
 use global::Global;
 use std::process::ExitCode;
@@ -79,16 +84,36 @@ enum Command {
     Purge(purge::Args),
 }
 
-/// Runs the program; exit status 0 on success, 1 on failure (one line on
-/// stderr), 2 on usage errors (from clap).
+/// Runs the program; the exit statuses are `status.rs`'s (0 success, 1
+/// failure with one line on stderr and nothing stored, 2 usage errors from
+/// clap, ...).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::clean_up_on_signals();
+    let writes_events = matches!(cli.command, Command::Append(_));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let message = format!("{e:#}");
+            // A closed pipe (`| head`) ends a reading command quietly; what
+            // `append` stored is reported by its own status.
+            if !writes_events && status::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let (code, message) = match (
+                e.downcast_ref::<status::Exit>(),
+                e.downcast_ref::<HostError>(),
+            ) {
+                (Some(exit), _) => (exit.code, format!("{e:#}")),
+                (None, Some(HostError::Trap { stored_rows, .. })) if *stored_rows > 0 => (
+                    status::STORED_UNACKNOWLEDGED,
+                    format!(
+                        "{e:#}: {stored_rows} row(s) were stored but not acknowledged; retrying would record them again"
+                    ),
+                ),
+                _ => (status::FAILURE, format!("{e:#}")),
+            };
             eprintln!("error: {}", audit_host::error::one_line(&message));
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `audit-host settings`: show or replace a tenant's settings.
 
 use super::global::Global;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use audit_host::bindings::{Actor, ActorKind};
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,15 +44,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             input,
             actor,
         } => {
-            let mut text = String::new();
-            if input.as_os_str() == "-" {
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .context("reading the settings")?;
-            } else {
-                text = std::fs::read_to_string(input)
-                    .with_context(|| format!("reading {}", input.display()))?;
-            }
+            let text = super::input::text("settings set", input, cli.max_input_bytes())?;
             let actor = Actor {
                 id: actor.clone(),
                 name: None,

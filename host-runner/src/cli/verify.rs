@@ -1,21 +1,16 @@
 //! `audit-host verify`: check a tenant's chain in the store, or an export
 //! file offline; one line per finding, then a summary. Exit status 0 only
-//! when intact, [`NOT_INTACT`] when something was found.
+//! when intact, 3 when something was found (`status.rs`).
 
 use super::global::Global;
+use super::input;
 use super::render;
-use anyhow::{Context as _, Result, bail};
+use super::status;
+use anyhow::{Result, bail};
 use audit_host::session::integrity::{ExportFormat, VerifyReport, intact, kind_name};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// The exit status when verification found tampering (1 is for failures
-/// to verify at all, 2 for usage errors).
-pub const NOT_INTACT: u8 = 3;
-
-/// The largest export verified in one call, checked before it is read.
-const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["tenant", "export"])))]
@@ -59,17 +54,18 @@ pub enum Format {
 }
 
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
-    let keys = read_all(&args.public_key, "--public-key")?;
+    let keys = input::texts("--public-key", &args.public_key, input::KEY_BYTES)?;
     let report = match (&args.tenant, &args.export) {
         (Some(tenant), _) => {
             if !args.checkpoint.is_empty() && keys.is_empty() {
                 bail!("--checkpoint: needs --public-key, the key it was signed with");
             }
-            let checkpoints = read_all(&args.checkpoint, "--checkpoint")?;
+            let checkpoints =
+                input::texts("--checkpoint", &args.checkpoint, input::CHECKPOINT_BYTES)?;
             cli.session()?.verify(tenant, &checkpoints, &keys)?
         }
         (None, Some(path)) => {
-            let content = read_export(path)?;
+            let content = input::bytes("--export", path, input::EXPORT_BYTES)?;
             let format = match args.format {
                 Some(Format::Csv) => ExportFormat::Csv,
                 Some(Format::Jsonl) => ExportFormat::Jsonl,
@@ -100,7 +96,7 @@ pub fn status(report: &VerifyReport) -> ExitCode {
     if intact(report) {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(NOT_INTACT)
+        ExitCode::from(status::NOT_INTACT)
     }
 }
 
@@ -172,27 +168,4 @@ fn summary(r: &VerifyReport, export: Option<&Path>) -> String {
         ));
     }
     text
-}
-
-/// Every file's text, for keys and checkpoints.
-fn read_all(paths: &[PathBuf], flag: &str) -> Result<Vec<String>> {
-    paths
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p).with_context(|| format!("{flag} {}: reading", p.display()))
-        })
-        .collect()
-}
-
-fn read_export(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("--export {}: reading", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_EXPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("--export {}: reading", path.display()))?;
-    if bytes.len() as u64 > MAX_EXPORT_BYTES {
-        bail!("--export: over the limit of {MAX_EXPORT_BYTES} bytes for one verification");
-    }
-    Ok(bytes)
 }

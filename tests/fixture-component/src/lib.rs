@@ -14,6 +14,11 @@
 //! | `fixture.recurse` | recurses without bound (stack overflow) |
 //! | `fixture.store_then_panic` | stores one row through the host, then panics |
 //!
+//! `parse-inputs` of a JSON string naming one of these actions
+//! (`"fixture.store_then_panic"`) returns one event input of that action
+//! in tenant `acme`, so that the `audit-host` binary can be driven into
+//! each trap too.
+//!
 //! Anything else, and every other function, returns the error
 //! `other("fixture: call N of this instance")`: a call that succeeds at the
 //! boundary, whose N tells a test whether the instance is a fresh one.
@@ -129,7 +134,35 @@ impl log::Guest for Fixture {
 }
 
 impl codec::Guest for Fixture {
-    fn parse_inputs(_: String, _: Option<String>) -> Result<Vec<wit::EventInput>, wit::Error> {
+    fn parse_inputs(
+        text: String,
+        tenant: Option<String>,
+    ) -> Result<Vec<wit::EventInput>, wit::Error> {
+        let action = text.trim().trim_matches('"');
+        if text.trim().starts_with("\"fixture.") {
+            return Ok(vec![wit::EventInput {
+                tenant: tenant.unwrap_or_else(|| "acme".into()),
+                action: action.into(),
+                actor: wit::Actor {
+                    id: "fixture".into(),
+                    name: None,
+                    email: None,
+                    kind: wit::ActorKind::System,
+                },
+                targets: Vec::new(),
+                outcome: wit::Outcome::Success,
+                context: wit::RequestContext {
+                    ip: None,
+                    user_agent: None,
+                    session_id: None,
+                    request_id: None,
+                },
+                occurred_at: None,
+                before: None,
+                after: None,
+                metadata: None,
+            }]);
+        }
         refuse()
     }
 

@@ -4,6 +4,7 @@
 
 use super::super::filter_args::viewer;
 use super::super::global::Global;
+use super::super::output::Output;
 use super::super::{auth, render};
 use super::scenario::Scenario;
 use anyhow::{Context as _, Result};
@@ -124,7 +125,12 @@ pub fn everything(
     }
     let progress = export.progress()?;
     drop(export);
-    std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
+    // The demo's own file, replaced at every run (never the store or its key).
+    let mut csv = Output::create("the demo's CSV", &file, true, &cli.protected())?;
+    csv.writer()
+        .write_all(&bytes)
+        .with_context(|| format!("writing {}", file.display()))?;
+    csv.finish()?;
     writeln!(
         out,
         "\nThe whole log as CSV (audit-host export --tenant {tenant} --bom --output {}):\n  {} events, {} rows, {} bytes written to {}",
