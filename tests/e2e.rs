@@ -45,6 +45,8 @@ mod catalog;
 mod auth;
 // Bulk operations: a parent and its children, linked, all or nothing.
 mod bulk;
+// Verify, checkpoint and purge on a live log; columns of the wrong type.
+mod live_integrity;
 // Every option that writes a file against every file it must not replace.
 mod outputs;
 // What append's exit status says was stored; inputs of any size in batches.

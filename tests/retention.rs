@@ -218,6 +218,7 @@ fn a_purge_whose_anchor_cannot_be_stored_deletes_nothing() {
         prev_hash: prev.into(),
         hash: "f".repeat(64),
         body: "{}".into(),
+        defects: Vec::new(),
     };
     // Not continuing the head: another writer got there first.
     let stale = anchor(8, &rows[6].2);

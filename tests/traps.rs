@@ -273,6 +273,39 @@ fn a_looping_tenant_does_not_hold_up_the_others() {
     assert_eq!(stuck.join().expect("looper"), TrapKind::Deadline);
 }
 
+#[test]
+fn integrity_calls_are_refused_before_the_component_too() {
+    let runtime = fixture(audit_host::Options {
+        max_input_bytes: 1024 * 1024,
+        ..options(64, 2_000)
+    });
+    let mut s = runtime.session(Box::new(MemoryStore::new()), clock());
+    let big = "c".repeat(2 * 1024 * 1024);
+    assert_eq!(
+        limit_error(s.verify("acme", std::slice::from_ref(&big), &[])).field,
+        "checkpoints"
+    );
+    assert_eq!(
+        limit_error(s.verify("acme", &[], std::slice::from_ref(&big))).field,
+        "public_keys"
+    );
+    assert_eq!(limit_error(s.export_proof(&big, 1)).field, "checkpoint");
+    let l = limit_error(s.verify_export(
+        audit_host::session::integrity::ExportFormat::Jsonl,
+        &vec![b'x'; 5 * 1024 * 1024],
+        &[],
+    ));
+    assert_eq!((l.field.as_str(), l.limit), ("content", 4 * 1024 * 1024));
+    let mut actor = event("acme", "user.updated").actor;
+    actor.name = Some(big.clone());
+    assert_eq!(limit_error(s.purge("acme", &actor)).field, "actor");
+    assert_eq!(
+        other(s.append(&event("acme", "user.updated"))),
+        fresh_call(1),
+        "nothing reached the component"
+    );
+}
+
 fn limit_error<T>(result: Result<T, HostError>) -> LimitError {
     match result {
         Err(HostError::Refused(Error::LimitExceeded(l))) => l,

@@ -19,6 +19,7 @@ fn row_in(r: b::Row) -> Row {
         prev_hash: r.prev_hash,
         hash: r.hash,
         body: r.body,
+        defects: r.defects,
     }
 }
 
@@ -31,6 +32,7 @@ fn row_out(r: Row) -> b::Row {
         prev_hash: r.prev_hash,
         hash: r.hash,
         body: r.body,
+        defects: r.defects,
     }
 }
 
@@ -58,6 +60,12 @@ impl<S: EventStore> Store for Native<S> {
                 })
             })
             .map_err(err)
+    }
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        self.0.begin_read().map_err(err)
+    }
+    fn end_read(&mut self) {
+        self.0.end_read();
     }
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
         self.0

@@ -30,6 +30,11 @@ pub(crate) fn text_bytes(bytes: &[u8], limit: usize) -> Result<&str, HostError> 
     })
 }
 
+/// Bytes (not text) of one argument: at most `limit`.
+pub(crate) fn bytes(field: &str, len: usize, limit: usize) -> Result<(), HostError> {
+    within(field, len, limit)
+}
+
 /// Strings of one call, by field name: their total must stay within `limit`.
 pub(crate) fn strings<'a>(
     fields: impl IntoIterator<Item = (&'a str, &'a str)>,

@@ -49,6 +49,14 @@ impl store::Store for HostStore {
             .map_err(store_error)
     }
 
+    fn begin_read(&mut self) -> Result<(), store::StoreError> {
+        wstore::begin_read().map_err(store_error)
+    }
+
+    fn end_read(&mut self) {
+        wstore::end_read();
+    }
+
     fn scan(&mut self, q: &store::ScanRequest) -> Result<Vec<store::Row>, store::StoreError> {
         wstore::scan(&scan_request(q))
             .map(|rows| rows.into_iter().map(row_in).collect())
@@ -121,6 +129,7 @@ pub(super) fn row_out(r: store::Row) -> wstore::Row {
         prev_hash: r.prev_hash,
         hash: r.hash,
         body: r.body,
+        defects: r.defects,
     }
 }
 
@@ -133,6 +142,7 @@ pub(super) fn row_in(r: wstore::Row) -> store::Row {
         prev_hash: r.prev_hash,
         hash: r.hash,
         body: r.body,
+        defects: r.defects,
     }
 }
 

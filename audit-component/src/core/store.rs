@@ -21,6 +21,10 @@ pub struct Row {
     pub hash: String,
     /// Canonical JSON of the event without its hash.
     pub body: String,
+    /// Columns the store found holding the wrong type, by name (empty for a
+    /// sound row): the row is reported `modified`, the others stay
+    /// readable.
+    pub defects: Vec<String>,
 }
 
 /// The newest row of a tenant.
@@ -69,6 +73,15 @@ pub trait Store {
     fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError>;
     /// The tenant's newest row.
     fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError>;
+    /// Starts a read of one moment of the store: until [`Store::end_read`],
+    /// `head`, `scan`, `count` and `get` see the store as it was when it
+    /// started. A store whose reads cannot interleave with writes keeps
+    /// this default.
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Ends the read [`Store::begin_read`] started.
+    fn end_read(&mut self) {}
     /// Rows matching the request, in seq order.
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
     /// How many rows `scan` would hand back over all its batches (ignoring

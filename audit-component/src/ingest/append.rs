@@ -196,6 +196,7 @@ fn seal(
         prev_hash: event.prev_hash.clone(),
         hash,
         body,
+        defects: Vec::new(),
     };
     Ok((event, row))
 }

@@ -187,7 +187,22 @@ impl Checker {
             _ => true,
         };
         let computed = chain::hash(&row.body);
-        let status = if computed != row.hash {
+        let status = if !row.defects.is_empty() {
+            // A column edited to another type is an edit of the row, whatever
+            // its bytes: the store could not read it as it was written.
+            let s = if row.defects.len() == 1 { "" } else { "s" };
+            self.find(
+                FindingKind::Modified,
+                p,
+                None,
+                format!(
+                    "its row's {} column{s} hold{} another type than the store writes",
+                    row.defects.join(", "),
+                    if row.defects.len() == 1 { "s" } else { "" }
+                ),
+            );
+            Status::Modified
+        } else if computed != row.hash {
             self.find(
                 FindingKind::Modified,
                 p,

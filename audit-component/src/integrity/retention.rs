@@ -62,7 +62,9 @@ pub fn purge(
     let now = clock.now();
     let cutoff = now - chrono::Duration::days(i64::from(retention.days));
     let checker = verify::start(tenant, &[], &[])?.with_cutoff(cutoff);
-    let checker = verify::run(store, checker)?;
+    // The verification sees one moment of the log; the purge itself is then
+    // written against the head it finds then (and retried if it moved).
+    let checker = verify::in_one_read(store, |store| verify::run(store, checker))?;
     let prefix = checker.old_prefix();
     let report = checker.finish();
     let nothing = |report: Report| PurgeOutcome {

@@ -63,7 +63,7 @@ pub fn verify_chain(
     public_keys: &[String],
 ) -> Result<Report> {
     let checker = start(tenant, checkpoints, public_keys)?;
-    run(store, checker).map(Checker::finish)
+    in_one_read(store, |store| run(store, checker)).map(Checker::finish)
 }
 
 /// A checker for `tenant` with its checkpoints opened.
@@ -102,4 +102,17 @@ pub(crate) fn run(store: &mut impl Store, mut checker: Checker) -> Result<Checke
     let head = store.head(&tenant).map_err(store_error)?;
     checker.check_head(head);
     Ok(checker)
+}
+
+/// Runs `f` inside one read of the store ([`Store::begin_read`]): every row
+/// and the head it sees are of one moment, so a log appended to meanwhile
+/// is never reported as truncated. The read ends whatever `f` returns.
+pub(crate) fn in_one_read<S: Store, T>(
+    store: &mut S,
+    f: impl FnOnce(&mut S) -> Result<T>,
+) -> Result<T> {
+    store.begin_read().map_err(store_error)?;
+    let result = f(store);
+    store.end_read();
+    result
 }

@@ -16,7 +16,7 @@ import { wasiImports } from './wasi.js';
 // the package version ('audit:log/store'), though its .d.ts names them with
 // it ('audit:log/store@0.2.0'): the code is what counts.
 const iface = (name) => `audit:log/${name}`;
-const STORE_FUNCTIONS = ['append', 'head', 'scan', 'count', 'get', 'getSettings', 'putSettings', 'purge'];
+const STORE_FUNCTIONS = ['append', 'head', 'beginRead', 'endRead', 'scan', 'count', 'get', 'getSettings', 'putSettings', 'purge'];
 const symbolDispose = Symbol.dispose ?? Symbol.for('dispose');
 
 /**

@@ -11,7 +11,12 @@
 //   expected number of rows would go.
 //
 // Rows are the WIT record as jco gives it: { tenant, seq (bigint), id,
-// occurredAtUs (bigint), prevHash, hash, body }.
+// occurredAtUs (bigint), prevHash, hash, body, defects }; rows in memory
+// never hold a column of the wrong type, so `defects` stays empty.
+//
+// A read of one moment (`beginRead` … `endRead`) needs nothing here: the
+// store lives in the one thread that calls the component, so no append can
+// come between two reads of one call.
 
 export const GENESIS = '0'.repeat(64);
 
@@ -44,6 +49,10 @@ export class MemoryStore {
       this.tenants.get(row.tenant).push({ ...row });
     }
   }
+
+  beginRead() {}
+
+  endRead() {}
 
   head(tenant) {
     const rows = this.tenants.get(tenant);

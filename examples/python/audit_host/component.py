@@ -286,6 +286,8 @@ class Session:
 
         linker.add_func("append", returning(s.append))
         linker.add_func("head", returning(s.head, _record, can_fail=False))
+        linker.add_func("begin-read", returning(s.begin_read))
+        linker.add_func("end-read", returning(s.end_read, can_fail=False))
         linker.add_func("scan", returning(s.scan, lambda rows: [_record(r) for r in rows]))
         linker.add_func("count", returning(s.count))
         linker.add_func("get", returning(s.get, _record, can_fail=False))

@@ -97,18 +97,37 @@ class SqliteStore:
         with self._transaction():
             self._insert_rows(rows)
 
+    def begin_read(self) -> None:
+        """Starts a read of one moment: until ``end_read``, every read sees
+        the store as it was now (one read transaction; in WAL mode its first
+        read fixes the snapshot)."""
+        if self.conn.in_transaction:
+            return
+        self._execute("BEGIN DEFERRED", ())
+        self._query_one("SELECT count(*) FROM audit_heads WHERE rowid = 0", ())
+
+    def end_read(self) -> None:
+        """Ends the read ``begin_read`` started (nothing when none is)."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
     def head(self, tenant: str) -> Optional[dict]:
         found = self._query_one("SELECT seq, hash FROM audit_heads WHERE tenant = ?", (tenant,))
         return None if found is None else {"seq": found[0], "hash": found[1]}
 
     def scan(self, request: dict) -> list:
         order = "DESC" if request["descending"] else "ASC"
+        timed = request.get("since_us") is not None or request.get("until_us") is not None
+        # Without a time range no time is compared, so that a row whose
+        # ``occurred_at_us`` was edited to another type is still handed back.
+        time = " AND occurred_at_us >= ? AND occurred_at_us < ?" if timed else ""
         sql = (
             f"SELECT {COLUMNS} FROM audit_events WHERE tenant = ?"
-            " AND seq > ? AND seq < ? AND occurred_at_us >= ? AND occurred_at_us < ?"
+            f" AND seq > ? AND seq < ?{time}"
             f" ORDER BY seq {order} LIMIT ?"
         )
-        params = _bounds(request) + (max(request["limit"], 1),)
+        bounds = _bounds(request)
+        params = (bounds if timed else bounds[:3]) + (max(request["limit"], 1),)
         return [_row(r) for r in self._query_all(sql, params)]
 
     def count(self, request: dict) -> int:
@@ -235,4 +254,31 @@ def _clamp(value: Optional[int], default: int) -> int:
 
 
 def _row(r: tuple) -> dict:
-    return dict(zip(COLUMNS.split(", "), r))
+    """A row as the store holds it. A column of another type than the store
+    writes (an edit: ``cast(body as blob)``, text in ``occurred_at_us``) is
+    read as best it can be and named in ``defects``, so that verification
+    reports that row and every other row stays readable."""
+    row = dict(zip(COLUMNS.split(", "), r))
+    defects = []
+    for name in COLUMNS.split(", "):
+        value = row[name]
+        integer = name in ("seq", "occurred_at_us")
+        if integer and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        if not integer and isinstance(value, str):
+            continue
+        defects.append(name)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        if integer:
+            try:
+                row[name] = int(value)
+            except (TypeError, ValueError):
+                try:
+                    row[name] = int(float(value))
+                except (TypeError, ValueError, OverflowError):
+                    row[name] = 0
+        else:
+            row[name] = "" if value is None else str(value)
+    row["defects"] = defects
+    return row

@@ -72,7 +72,9 @@ impl Session {
         let (store, audit) = self.instance()?;
         store.data_mut().start_call();
         store.set_epoch_deadline(deadline);
-        match f(audit, store) {
+        let result = f(audit, store);
+        store.data_mut().end_call();
+        match result {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(refused)) => Err(HostError::Audit(refused)),
             Err(trap) => {

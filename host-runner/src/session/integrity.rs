@@ -3,6 +3,7 @@
 //! seals), export proofs, and purges.
 
 use crate::bindings::Actor;
+use crate::boundary;
 use crate::error::HostError;
 use crate::keys::SigningKey;
 use crate::session::instance::Session;
@@ -20,6 +21,12 @@ impl Session {
         checkpoints: &[String],
         public_keys: &[String],
     ) -> Result<VerifyReport, HostError> {
+        boundary::strings(
+            std::iter::once(("tenant", tenant))
+                .chain(checkpoints.iter().map(|c| ("checkpoints", c.as_str())))
+                .chain(public_keys.iter().map(|k| ("public_keys", k.as_str()))),
+            self.options().max_input_bytes,
+        )?;
         self.call(|audit, store| {
             audit
                 .audit_log_integrity()
@@ -32,6 +39,7 @@ impl Session {
         &mut self,
         tenant: &str,
     ) -> Result<(VerifyReport, Option<CheckpointDraft>), HostError> {
+        boundary::strings([("tenant", tenant)], self.options().max_input_bytes)?;
         self.call(|audit, store| {
             audit
                 .audit_log_integrity()
@@ -46,6 +54,16 @@ impl Session {
         public_key: &str,
         signature: &[u8],
     ) -> Result<String, HostError> {
+        boundary::strings(
+            [
+                ("checkpoint.tenant", checkpoint.tenant.as_str()),
+                ("checkpoint.hash", checkpoint.hash.as_str()),
+                ("public_key", public_key),
+            ],
+            self.options()
+                .max_input_bytes
+                .saturating_sub(signature.len()),
+        )?;
         self.call(|audit, store| {
             audit
                 .audit_log_integrity()
@@ -73,6 +91,7 @@ impl Session {
 
     /// The proof line of an export from `first_seq` through the checkpoint.
     pub fn export_proof(&mut self, checkpoint: &str, first_seq: u64) -> Result<String, HostError> {
+        boundary::strings([("checkpoint", checkpoint)], self.options().max_input_bytes)?;
         self.call(|audit, store| {
             audit
                 .audit_log_integrity()
@@ -87,6 +106,15 @@ impl Session {
         content: &[u8],
         public_keys: &[String],
     ) -> Result<VerifyReport, HostError> {
+        // An export is verified in one call: up to four times the text limit
+        // (256 MiB by default), which the component's memory holds with room
+        // for the check.
+        let limit = self.options().max_input_bytes;
+        boundary::bytes("content", content.len(), limit.saturating_mul(4))?;
+        boundary::strings(
+            public_keys.iter().map(|k| ("public_keys", k.as_str())),
+            limit,
+        )?;
         self.call(|audit, store| {
             audit
                 .audit_log_integrity()
@@ -97,6 +125,10 @@ impl Session {
     /// Purges what is older than the tenant's retention period, recorded as
     /// an `audit_log.purged` event by `actor`.
     pub fn purge(&mut self, tenant: &str, actor: &Actor) -> Result<PurgeOutcome, HostError> {
+        boundary::strings(
+            std::iter::once(("tenant", tenant)).chain(boundary::actor_strings("actor", actor)),
+            self.options().max_input_bytes,
+        )?;
         self.call(|audit, store| audit.audit_log_integrity().call_purge(store, tenant, actor))
     }
 }

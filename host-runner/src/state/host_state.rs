@@ -23,6 +23,9 @@ pub struct HostState {
     pub limiter: MemoryLimiter,
     /// Rows the store committed during the current call.
     pub(crate) rows_stored: usize,
+    /// Whether the component opened a read (`store.begin-read`) that it has
+    /// not ended: the host ends it when the call returns or traps.
+    pub(crate) reading: bool,
     /// Fingerprints redacted values (the `keyring` import); `None`: no key.
     pub(crate) keyring: Option<std::sync::Arc<dyn Keyring>>,
     wasi: WasiCtx,
@@ -50,10 +53,19 @@ impl HostState {
                 denied: false,
             },
             rows_stored: 0,
+            reading: false,
             keyring: None,
             wasi,
             table: ResourceTable::new(),
             stderr,
+        }
+    }
+
+    /// Ends a read the call left open (it trapped, or forgot).
+    pub(crate) fn end_call(&mut self) {
+        if self.reading {
+            self.storage.end_read();
+            self.reading = false;
         }
     }
 

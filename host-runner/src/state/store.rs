@@ -13,6 +13,17 @@ impl bindings::audit::log::store::Host for HostState {
         Ok(())
     }
 
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        self.storage.begin_read()?;
+        self.reading = true;
+        Ok(())
+    }
+
+    fn end_read(&mut self) {
+        self.storage.end_read();
+        self.reading = false;
+    }
+
     fn head(&mut self, tenant: String) -> Result<Option<ChainHead>, StoreError> {
         self.storage.head(&tenant)
     }

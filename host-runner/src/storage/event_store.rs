@@ -13,6 +13,15 @@ pub trait EventStore: Send {
     fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError>;
     /// The tenant's newest row.
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError>;
+    /// Starts a read of one moment of the store: until `end_read`, `head`,
+    /// `scan`, `count` and `get` see the store as it was then (one read
+    /// transaction). A store whose reads cannot interleave with writes
+    /// keeps this default.
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Ends the read `begin_read` started; nothing when none is open.
+    fn end_read(&mut self) {}
     /// Rows in seq order matching every bound of the request.
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
     /// How many rows `scan` would hand back over all its batches

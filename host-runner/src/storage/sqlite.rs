@@ -9,6 +9,7 @@
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
 use crate::storage::event_store::{EventStore, GENESIS};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -217,6 +218,24 @@ impl EventStore for SqliteStore {
         })
     }
 
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            return Ok(());
+        }
+        // In WAL mode a read transaction sees the database as of its first
+        // read, so read once now: every later read sees this moment.
+        self.conn
+            .execute_batch("BEGIN DEFERRED; SELECT count(*) FROM audit_heads WHERE rowid = 0;")
+            .map_err(store_error)
+    }
+
+    fn end_read(&mut self) {
+        if !self.conn.is_autocommit() {
+            // A read-only transaction: nothing to keep or lose.
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+    }
+
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
         let mut stmt = self
             .conn
@@ -256,14 +275,31 @@ impl EventStore for SqliteStore {
         // the rows are wanted in seq order, which the primary key gives
         // without sorting, and the time range was already turned into seq
         // bounds above when that helps.
-        let sql = if q.descending {
-            "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
-             WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND +occurred_at_us >= ?4 AND +occurred_at_us < ?5
-             ORDER BY seq DESC LIMIT ?6"
-        } else {
-            "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
-             WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND +occurred_at_us >= ?4 AND +occurred_at_us < ?5
-             ORDER BY seq ASC LIMIT ?6"
+        // Without a time range no time is compared, so that a row whose
+        // `occurred_at_us` was edited to another type is still handed back
+        // (verification reports it; nothing hides it).
+        let timed = q.since_us.is_some() || q.until_us.is_some();
+        let sql = match (q.descending, timed) {
+            (true, true) => {
+                "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+                 WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND +occurred_at_us >= ?4 AND +occurred_at_us < ?5
+                 ORDER BY seq DESC LIMIT ?6"
+            }
+            (false, true) => {
+                "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+                 WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND +occurred_at_us >= ?4 AND +occurred_at_us < ?5
+                 ORDER BY seq ASC LIMIT ?6"
+            }
+            (true, false) => {
+                "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+                 WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND ?4 IS NOT NULL AND ?5 IS NOT NULL
+                 ORDER BY seq DESC LIMIT ?6"
+            }
+            (false, false) => {
+                "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+                 WHERE tenant = ?1 AND seq > ?2 AND seq < ?3 AND ?4 IS NOT NULL AND ?5 IS NOT NULL
+                 ORDER BY seq ASC LIMIT ?6"
+            }
         };
         let mut stmt = self.conn.prepare_cached(sql).map_err(store_error)?;
         let rows = stmt
@@ -417,15 +453,69 @@ impl SqliteStore {
     }
 }
 
+/// A row as the store holds it. A column of another storage type than the
+/// store writes (an edit: `cast(body as blob)`, text in `occurred_at_us`)
+/// is read as best it can be and named in `defects`, so that verification
+/// reports that row and every other row stays readable.
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let mut defects = Vec::new();
+    let mut text = |i: usize, name: &str| -> rusqlite::Result<String> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            other => {
+                defects.push(name.to_string());
+                match other {
+                    ValueRef::Blob(b) => String::from_utf8_lossy(b).into_owned(),
+                    ValueRef::Integer(n) => n.to_string(),
+                    ValueRef::Real(x) => x.to_string(),
+                    _ => String::new(),
+                }
+            }
+        })
+    };
+    let tenant = text(0, "tenant")?;
+    let id = text(2, "id")?;
+    let prev_hash = text(4, "prev_hash")?;
+    let hash = text(5, "hash")?;
+    let body = text(6, "body")?;
+    let mut integer = |i: usize, name: &str| -> rusqlite::Result<i64> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Integer(n) => n,
+            other => {
+                defects.push(name.to_string());
+                match other {
+                    ValueRef::Real(x) if x.is_finite() => x as i64,
+                    ValueRef::Text(t) => std::str::from_utf8(t)
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(0),
+                    _ => 0,
+                }
+            }
+        })
+    };
+    let seq = integer(1, "seq")?;
+    let occurred_at_us = integer(3, "occurred_at_us")?;
+    // The SQL's column order, for the defects' order.
+    let order = [
+        "tenant",
+        "seq",
+        "id",
+        "occurred_at_us",
+        "prev_hash",
+        "hash",
+        "body",
+    ];
+    defects.sort_by_key(|d| order.iter().position(|o| o == d));
     Ok(Row {
-        tenant: r.get(0)?,
-        seq: r.get::<_, i64>(1)? as u64,
-        id: r.get(2)?,
-        occurred_at_us: r.get(3)?,
-        prev_hash: r.get(4)?,
-        hash: r.get(5)?,
-        body: r.get(6)?,
+        tenant,
+        seq: seq.max(0) as u64,
+        id,
+        occurred_at_us,
+        prev_hash,
+        hash,
+        body,
+        defects,
     })
 }
 

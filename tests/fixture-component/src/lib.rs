@@ -86,6 +86,7 @@ fn misbehave<T>(event: &wit::EventInput) -> Result<T, wit::Error> {
                 prev_hash,
                 hash: "f".repeat(64),
                 body: "{}".into(),
+                defects: Vec::new(),
             };
             if let Err(e) = wstore::append(&[row]) {
                 return Err(wit::Error::Store(format!("{e:?}")));
