@@ -296,3 +296,101 @@ fn a_disk_that_fills_up_mid_batch_fails_cleanly() {
         SEEDED + 1
     );
 }
+
+#[test]
+fn commands_that_only_read_never_create_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["verify", "--tenant", "acme"],
+        vec!["settings", "show", "--tenant", "acme"],
+        vec!["actions", "--tenant", "acme"],
+    ] {
+        let (code, stderr) = run_err(
+            audit_host(dir.path())
+                .args(["--store", "typo.db"])
+                .args(&args),
+        );
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("typo.db: no such store"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !dir.path().join("typo.db").exists(),
+            "{args:?} created a store"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_tenant_is_not_an_intact_log() {
+    let (dir, path) = temp_store();
+    seeded(&path, 2);
+    let store = path.to_str().unwrap();
+    let out = audit_host(dir.path())
+        .args(["--store", store, "verify", "--tenant", "typo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("tenant typo: no such tenant"), "{stdout}");
+    assert!(!stdout.contains("intact"), "{stdout}");
+    run_ok(audit_host(dir.path()).args([
+        "keygen",
+        "--private-key",
+        "k.key",
+        "--public-key",
+        "k.pub",
+    ]));
+    let (code, stderr) = run_err(audit_host(dir.path()).args([
+        "--store",
+        store,
+        "checkpoint",
+        "--tenant",
+        "typo",
+        "--signing-key",
+        "k.key",
+    ]));
+    assert_eq!(code, 4, "{stderr}");
+    let out = run_ok(audit_host(dir.path()).args(["--store", store, "verify", "--tenant", "acme"]));
+    assert!(out.contains("intact: 2 events"), "{out}");
+}
+
+#[test]
+fn a_read_only_copy_of_a_store_can_be_verified() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, path) = temp_store();
+    seeded(&path, 3);
+    // The copy: a file and a folder nobody may write (an archive, a mount).
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
+    let copy = archive.join("audit.db");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut verify = audit_host(dir.path());
+    verify.args([
+        "--store",
+        copy.to_str().unwrap(),
+        "--no-cache",
+        "verify",
+        "--tenant",
+        "acme",
+    ]);
+    let out = unprivileged(verify, &copy).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("intact: 3 events"), "{stdout}");
+    let names: Vec<String> = std::fs::read_dir(&archive)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["audit.db"], "nothing was written beside the copy");
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -5,10 +5,13 @@
 use super::global::Global;
 use super::input;
 use super::output::Output;
+use super::status::{Exit, NO_SUCH_TENANT};
 use super::verify;
 use anyhow::{Context as _, Result, bail};
+use audit_host::HostError;
 use audit_host::Session;
 use audit_host::SigningKey;
+use audit_host::bindings::Error as WitError;
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows, Filter, Order};
 use std::io::Write;
 use std::path::PathBuf;
@@ -62,8 +65,18 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         Some(path) => Some(Output::create("--output", path, args.force, &protected)?),
         None => None,
     };
-    let mut session = cli.session()?;
-    let (report, document) = session.checkpoint(&args.tenant, &key)?;
+    // Without --export the store is only read; an export records its read.
+    let mut session = if args.export.is_some() {
+        cli.session()?
+    } else {
+        cli.read_only_session()?
+    };
+    let (report, document) = match session.checkpoint(&args.tenant, &key) {
+        Err(HostError::Audit(WitError::NotFound(why))) => {
+            return Err(anyhow::Error::new(Exit::new(NO_SUCH_TENANT, why)));
+        }
+        other => other?,
+    };
     let Some(document) = document else {
         verify::print_report(&report, None)?;
         eprintln!(

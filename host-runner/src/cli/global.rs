@@ -109,6 +109,26 @@ impl Global {
         Ok(Box::new(store))
     }
 
+    /// The store for a command that only reads it (verify, checkpoint,
+    /// settings show, a tenant's actions): opened read-only, never created.
+    pub fn open_store_read_only(&self) -> Result<Box<dyn EventStore>> {
+        if self.store.as_os_str() == ":memory:" {
+            return Ok(Box::new(MemoryStore::new()));
+        }
+        let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
+        let store = SqliteStore::open_read_only(&self.store, busy_timeout)
+            .map_err(audit_host::HostError::Storage)?;
+        Ok(Box::new(store))
+    }
+
+    /// A session for a command that only reads the store.
+    pub fn read_only_session(&self) -> Result<Session> {
+        let runtime = self.runtime()?;
+        Ok(runtime
+            .session(self.open_store_read_only()?, self.clock()?)
+            .with_keyring(self.keyring()?))
+    }
+
     pub fn clock(&self) -> Result<Box<dyn Clock>> {
         Ok(match &self.clock {
             None => Box::new(SystemClock),

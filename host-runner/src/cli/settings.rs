@@ -36,9 +36,10 @@ enum Action {
 }
 
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
-    let mut session = cli.session()?;
     match &args.action {
-        Action::Show { tenant } => println!("{}", session.get_settings(tenant)?),
+        Action::Show { tenant } => {
+            println!("{}", cli.read_only_session()?.get_settings(tenant)?)
+        }
         Action::Set {
             tenant,
             input,
@@ -51,6 +52,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
                 email: None,
                 kind: ActorKind::User,
             };
+            let mut session = cli.session()?;
             let event = session.put_settings(tenant, &text, &actor)?;
             println!("{}", session.to_json(&event)?);
         }

@@ -62,7 +62,8 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             }
             let checkpoints =
                 input::texts("--checkpoint", &args.checkpoint, input::CHECKPOINT_BYTES)?;
-            cli.session()?.verify(tenant, &checkpoints, &keys)?
+            cli.read_only_session()?
+                .verify(tenant, &checkpoints, &keys)?
         }
         (None, Some(path)) => {
             let content = input::bytes("--export", path, input::EXPORT_BYTES)?;
@@ -87,6 +88,14 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         }
         (None, None) => bail!("give --tenant or --export"),
     };
+    if args.export.is_none() && report.events == 0 && intact(&report) {
+        // No row and no head: not an intact log, but no such tenant here.
+        println!(
+            "tenant {}: no such tenant: the store holds no event of it",
+            render::safe(&report.tenant)
+        );
+        return Ok(ExitCode::from(status::NO_SUCH_TENANT));
+    }
     print_report(&report, args.export.as_deref())?;
     Ok(status(&report))
 }

@@ -66,6 +66,62 @@ impl SqliteStore {
         Self::setup(conn, busy_timeout).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// Opens the existing store at `path` for reading only: nothing is
+    /// created (a missing file is an error, not an empty store), nothing is
+    /// written, and a copy the user may not write (a read-only file or
+    /// folder, an archive) can be read, and so verified.
+    pub fn open_read_only(path: &Path, busy_timeout: Duration) -> Result<Self, String> {
+        let shown = path.display();
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(format!(
+                    "{shown}: no such store (a command that only reads never creates one)"
+                ));
+            }
+            Err(e) => return Err(format!("{shown}: {e}")),
+            Ok(m) if !m.is_file() => return Err(format!("{shown}: not a store file")),
+            Ok(_) => {}
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |flags: OpenFlags, uri: Option<String>| -> Result<Connection, String> {
+            let conn = match uri {
+                Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
+                None => Connection::open_with_flags(path, flags),
+            }
+            .map_err(|e| format!("opening {shown}: {}", message(&e)))?;
+            conn.busy_timeout(busy_timeout).map_err(|e| message(&e))?;
+            // The first read: it fails here when a WAL store's shared-memory
+            // file cannot be made (a folder the user may not write).
+            let version: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| format!("{shown}: {}", message(&e)))?;
+            if version == 0 {
+                return Err(format!("{shown}: not an audit store (no schema)"));
+            }
+            if version > SCHEMA_VERSION {
+                return Err(format!(
+                    "{shown}: the store has schema version {version}, newer than this program's {SCHEMA_VERSION}; use a newer audit-host"
+                ));
+            }
+            Ok(conn)
+        };
+        let conn = match open(flags, None) {
+            Ok(conn) => conn,
+            // A copy nobody writes to: read it as an immutable file.
+            Err(first) if !writable(path) => {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                open(flags, Some(uri)).map_err(|_| first)?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(SqliteStore {
+            conn,
+            busy_timeout,
+            wide: None,
+            narrow: None,
+        })
+    }
+
     /// A store that lives in memory only (SQLite's `:memory:`).
     pub fn in_memory() -> Result<Self, String> {
         let conn = Connection::open_in_memory().map_err(|e| message(&e))?;
@@ -537,6 +593,25 @@ fn is_duplicate(e: &rusqlite::Error) -> bool {
     const PRIMARY_KEY: i32 = rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY;
     const UNIQUE: i32 = rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE;
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == PRIMARY_KEY || f.extended_code == UNIQUE)
+}
+
+/// Whether this process may write the file and the folder it is in (where
+/// SQLite would make its `-wal` and `-shm` files).
+fn writable(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::OpenOptions::new().write(true).open(path).is_ok() && tempfile::tempfile_in(dir).is_ok()
+}
+
+/// `path` as the path of a `file:` URI (absolute, `%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
 }
 
 /// One line describing an SQLite error.
