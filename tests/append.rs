@@ -215,7 +215,7 @@ fn the_same_events_and_clock_give_the_same_hashes() {
     let hashes = || {
         let (_dir, path) = temp_store();
         let mut s = session(&path);
-        let mut failed = event("acme", "user.login_failed");
+        let mut failed = event("acme", "user.password_reset_failed");
         failed.outcome = Outcome::Failure(Some("wrong_password".into()));
         s.append_batch(&[event("acme", "user.created"), failed])
             .expect("append")

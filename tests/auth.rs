@@ -308,3 +308,92 @@ fn the_auth_view_is_the_authentication_category_only() {
         "error: filter.category: the authentication log holds the category authentication only"
     );
 }
+
+/// One path for sign-ins: a tenant without a profile can no longer append
+/// them (where the typed identifier was stored in the clear and never
+/// counted), and `audit-host auth login|logout|recovery` records them
+/// through the auth interface from the JSON of the WIT records.
+#[test]
+fn sign_ins_have_one_path_and_the_cli_drives_it() {
+    let (dir, path) = temp_store();
+    let store = path.to_str().unwrap();
+    for action in ["user.login_failed", "user.login_succeeded", "user.logout"] {
+        let event = format!(
+            r#"{{"tenant":"acme","action":"{action}","actor":{{"id":"Hunter2!","kind":"user"}},"outcome":"failure"}}"#
+        );
+        let (code, stderr) = run_err(
+            audit_host(dir.path())
+                .args(["--store", store, "append"])
+                .arg(write(&dir, "e.json", &event)),
+        );
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("auth interface") && stderr.contains("audit-host auth login"),
+            "{stderr}"
+        );
+    }
+    assert!(!path.exists() || raw_rows(&path, "acme").is_empty());
+    let failures: String = (0..5)
+        .map(|i| {
+            format!(
+                "{{\"tenant\":\"acme\",\"identifier\":\"Hunter2!\",\"method\":\"password\",\"failure\":\"unknown-account\",\"context\":{{\"ip\":\"203.0.113.9\"}},\"occurred_at\":\"2026-11-21T10:0{i}:00Z\"}}\n"
+            )
+        })
+        .collect();
+    let out = run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "auth", "login"])
+            .arg(write(&dir, "fails.jsonl", &failures)),
+    );
+    assert!(!out.contains("Hunter2!"), "{out}");
+    assert!(
+        out.contains("security.brute_force_suspected"),
+        "the fifth failure crossed the threshold: {out}"
+    );
+    let login = r#"{"tenant":"acme","account":{"id":"u_7","name":"John Smith","kind":"user"},"method":"password-totp","context":{"ip":"203.0.113.9","session_id":"s-1"},"occurred_at":"2026-11-21T10:10:00Z"}"#;
+    run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "auth", "login"])
+            .arg(write(&dir, "in.json", login)),
+    );
+    let logout = r#"{"tenant":"acme","account":{"id":"u_7","kind":"user"},"context":{"session_id":"s-1"},"occurred_at":"2026-11-21T11:10:00Z"}"#;
+    let out = run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "auth", "logout"])
+            .arg(write(&dir, "out.json", logout)),
+    );
+    assert!(out.contains("\"session_duration_ms\":3600000"), "{out}");
+    let recovery = r#"{"tenant":"acme","identifier":"nobody@acme.test","context":{}}"#;
+    let out = run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "auth", "recovery"])
+            .arg(write(&dir, "r.json", recovery)),
+    );
+    assert!(
+        out.contains("user.password_recovery_unknown_email") && !out.contains("nobody@acme.test"),
+        "{out}"
+    );
+    let (code, stderr) = run_err(
+        audit_host(dir.path())
+            .args(["--store", store, "auth", "login"])
+            .arg(write(
+                &dir,
+                "bad.json",
+                r#"{"tenant":"acme","method":"carrier-pigeon"}"#,
+            )),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: records[0].method: unknown value"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("carrier-pigeon"), "{stderr}");
+    let table = run_ok(audit_host(dir.path()).args(["--store", store, "auth", "--tenant", "acme"]));
+    assert!(table.contains("1h 0m") || table.contains("1h"), "{table}");
+    assert!(!table.contains("Hunter2!"), "{table}");
+    let rows = raw_rows(&path, "acme");
+    assert!(
+        rows.iter().all(|r| !r.3.contains("Hunter2!")),
+        "the identifier is never stored"
+    );
+}

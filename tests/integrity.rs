@@ -101,7 +101,7 @@ fn two_processes_append_concurrently() -> usize {
 /// number forms, big integers, member order by UTF-16, escapes, Unicode.
 const TRICKY: &str = r#"
 {"tenant":"acme","action":"user.updated","actor":{"id":"u_42","name":"Ana \"A\" Admin","email":"ana@acme.test","kind":"user"},"targets":[{"kind":"user","id":"u_7","name":"jöhn\tsmith\u2028"}],"outcome":"success","context":{"ip":"2001:DB8::1","user_agent":"Mozilla/5.0\u0000\u001f\u007f"},"occurred_at":"2026-11-21T12:00:00.5+02:00","before":{"n":1.0,"f":0.1,"e":1e21,"s":1e-7,"z":-0.0,"big":18446744073709551615,"neg":-9223372036854775808,"€":1,"😀":2,"דּ":3},"after":{"n":1,"f":0.30000000000000004,"e":1E+21,"s":5e-324,"z":0,"big":18446744073709551614,"neg":-9007199254740993,"€":[1,{"b":2,"a":1}],"😀":null,"דּ":"\ud83d\ude00"},"metadata":{"reason":"typo","\r":"cr","1":"one","\u0080":"ctl","ö":"o"}}
-{"tenant":"acme","action":"user.login_failed","actor":{"id":"u_7","kind":"user"},"outcome":"failure","failure_reason":"wrong_password","context":{"ip":"::ffff:203.0.113.9"}}
+{"tenant":"acme","action":"user.password_reset_failed","actor":{"id":"u_7","kind":"user"},"outcome":"failure","failure_reason":"wrong_password","context":{"ip":"::ffff:203.0.113.9"}}
 {"tenant":"acme","action":"team.created","actor":{"id":"job","kind":"system"},"outcome":"success","after":{"name":"Blue","members":[]},"metadata":{"x":123456789012345678}}
 "#;
 

@@ -21,7 +21,7 @@ fn seeded(path: &std::path::Path, n: usize) -> audit_host::Session {
         .map(|i| {
             let mut e = event(
                 "acme",
-                ["user.updated", "team.created", "user.login_failed"][i % 3],
+                ["user.updated", "team.created", "user.password_reset_failed"][i % 3],
             );
             e.actor.id = format!("u_{}", i % 5);
             e.occurred_at = Some(format!("2026-11-{:02}T09:30:00Z", 1 + i % 20));
@@ -101,13 +101,13 @@ fn filters_by_time_actor_and_action() {
     assert_eq!(got, expected);
 
     r.filter = filter("acme");
-    r.filter.action = Some("user.login_failed".into());
+    r.filter.action = Some("user.password_reset_failed".into());
     let failed = s.query(&r).expect("query").events;
     assert_eq!(failed.len(), 66);
     assert!(
         failed
             .iter()
-            .all(|e| e.action == "user.login_failed" && e.category == "authentication")
+            .all(|e| e.action == "user.password_reset_failed" && e.category == "authentication")
     );
 }
 

@@ -12,8 +12,8 @@ use std::net::IpAddr;
 const FIRST: &[&str] = &["Ana", "John", "María", "Wei", "Zoë", "ana_admin"];
 const LAST: &[&str] = &["Admin", "Smith", "Ñúñez", "Chen", "Admin 2"];
 const ACTIONS: &[&str] = &[
-    "user.login_failed",
-    "user.login_succeeded",
+    "user.mfa_challenge_failed",
+    "user.mfa_challenge_passed",
     "user.updated",
     "user.role_changed",
     "team.created",
@@ -77,7 +77,7 @@ fn varied(i: usize) -> EventInput {
         ),
         _ => (Some(r#"{"email":"x@acme.test"}"#.to_string()), None),
     };
-    let failure = action == "user.login_failed";
+    let failure = action == "user.mfa_challenge_failed";
     EventInput {
         tenant: "acme".into(),
         action: action.into(),

@@ -300,10 +300,16 @@ fn a_disk_that_fills_up_mid_batch_fails_cleanly() {
 #[test]
 fn commands_that_only_read_never_create_a_store() {
     let dir = tempfile::tempdir().unwrap();
+    run_ok(audit_host(dir.path()).args([
+        "keygen",
+        "--private-key",
+        "k.key",
+        "--public-key",
+        "k.pub",
+    ]));
     for args in [
         vec!["verify", "--tenant", "acme"],
-        vec!["settings", "show", "--tenant", "acme"],
-        vec!["actions", "--tenant", "acme"],
+        vec!["checkpoint", "--tenant", "acme", "--signing-key", "k.key"],
     ] {
         let (code, stderr) = run_err(
             audit_host(dir.path())
@@ -314,6 +320,22 @@ fn commands_that_only_read_never_create_a_store() {
         assert!(
             stderr.contains("typo.db: no such store"),
             "{args:?}: {stderr}"
+        );
+        assert!(
+            !dir.path().join("typo.db").exists(),
+            "{args:?} created a store"
+        );
+    }
+    // What a tenant's settings and catalog are before anything was stored:
+    // the defaults, shown without making a store.
+    for args in [
+        vec!["settings", "show", "--tenant", "acme"],
+        vec!["actions", "--tenant", "acme"],
+    ] {
+        run_ok(
+            audit_host(dir.path())
+                .args(["--store", "typo.db"])
+                .args(&args),
         );
         assert!(
             !dir.path().join("typo.db").exists(),

@@ -74,7 +74,7 @@ fn options(pooling: bool) -> Options {
 }
 
 /// The event a cold start appends.
-const EVENT: &str = r#"{"tenant":"acme","action":"user.login_succeeded","actor":{"id":"u_42","kind":"user"},"outcome":"success"}"#;
+const EVENT: &str = r#"{"tenant":"acme","action":"user.mfa_challenge_passed","actor":{"id":"u_42","kind":"user"},"outcome":"success"}"#;
 
 /// Measures calls, instantiation and cold starts.
 pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {

@@ -6,7 +6,7 @@
 //! About half the events carry states: user and contact profiles of about
 //! 2 KB with two to five edited fields, campaigns with a keyed list of
 //! carriers, teams with a keyed member list of 20 to 200 entries (one
-//! member added, one changed). The rest are logins, exports and other
+//! member added, one changed). The rest are second-factor checks, exports and other
 //! events without states, as in a real log.
 
 use audit_component::core::model::{Actor, ActorKind, Context, EventInput, Outcome, Target};
@@ -58,10 +58,10 @@ const LAST: &[&str] = &[
 /// The actions of the four profiles, weighted by repetition.
 const ACTIONS: &[&str] = &[
     // Quality management.
-    "user.login_succeeded",
-    "user.login_succeeded",
-    "user.login_succeeded",
-    "user.login_failed",
+    "user.mfa_challenge_passed",
+    "user.mfa_challenge_passed",
+    "user.mfa_challenge_passed",
+    "user.mfa_challenge_failed",
     "user.updated",
     "user.updated",
     "user.role_changed",
@@ -126,7 +126,7 @@ impl Generator {
         };
         let target = rng.below(5000);
         let (before, after) = states(action, target, rng);
-        let failed = action == "user.login_failed";
+        let failed = action == "user.mfa_challenge_failed";
         EventInput {
             tenant: self.tenant.clone(),
             action: action.into(),

@@ -18,11 +18,12 @@
 //! A tenant with a profile may record only actions of its catalog, with the
 //! target kinds each expects. A tenant without one may record any
 //! well-formed action with any targets (except the actions only the log
-//! records), as hosts written before the catalog do: the catalog still
-//! labels and classifies the actions it knows (the log's own, the
-//! authentication log's, and the tenant's registrations, whose target kinds
-//! do bind), and the name heuristic of [`crate::catalog::classify`] classifies the
-//! rest, without a label.
+//! records, and the authentication log's, which every tenant records
+//! through the `auth` interface), as hosts written before the catalog do:
+//! the catalog still labels and classifies the actions it knows (the log's
+//! own, the authentication log's, and the tenant's registrations, whose
+//! target kinds do bind), and the name heuristic of
+//! [`crate::catalog::classify`] classifies the rest, without a label.
 
 pub mod auth;
 pub mod builtin;

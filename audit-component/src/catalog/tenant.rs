@@ -170,14 +170,15 @@ impl<'s> Catalog<'s> {
                     ),
                 ));
             }
-            // With a profile, sign-ins go through the auth interface, which
-            // hides unknown identifiers and counts failures; without one,
-            // hosts written before it keep appending them directly.
-            (Origin::Authentication, Writer::Host) if self.profile.is_some() => {
+            // Sign-ins, sign-outs and recoveries go through the auth
+            // interface whatever the tenant's profile: it hides an
+            // identifier that matches no account (often a password typed
+            // into the wrong field) and counts failures for brute force.
+            (Origin::Authentication, Writer::Host) => {
                 return Err(Error::invalid(
                     "action",
                     format!(
-                        "{name} is recorded through the auth interface (auth.record-login, auth.record-logout, auth.record-password-recovery), which hides identifiers that match no account and counts failed attempts"
+                        "{name} is recorded through the auth interface (auth.record-login, auth.record-logout, auth.record-password-recovery; audit-host auth login|logout|recovery), which hides identifiers that match no account and counts failed attempts"
                     ),
                 ));
             }

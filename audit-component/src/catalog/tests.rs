@@ -199,18 +199,22 @@ fn without_a_profile_the_heuristic_classifies_and_nothing_is_labelled() {
         ("campaign", "other")
     );
     assert_eq!(class.label, None);
-    // The authentication log's actions are still known, and may be appended
-    // directly without a profile, with any targets (hosts written before
-    // the auth interface).
+    // The authentication log's actions are known without a profile too,
+    // and recorded through the auth interface only (one path for sign-ins).
     let class = s
         .catalog()
         .classify(
             "user.login_failed",
             &[target("user"), target("team")],
-            Writer::Host,
+            Writer::Auth,
         )
         .unwrap();
     assert_eq!(class.label.as_deref(), Some("Login Failed"));
+    assert!(
+        s.catalog()
+            .classify("user.login_failed", &[target("user")], Writer::Host)
+            .is_err()
+    );
     // Registrations bind their target kinds in every tenant.
     let s = settings(None, vec![custom("ticket.escalated")]);
     assert!(
@@ -229,6 +233,20 @@ fn sign_ins_go_through_the_auth_interface_and_alerts_are_the_logs() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("recorded through the auth interface"), "{e}");
+    // Without a profile too: one path for sign-ins.
+    let plain = settings(None, vec![]);
+    for action in [
+        "user.login_failed",
+        "user.logout",
+        "user.password_recovery_requested",
+    ] {
+        let e = plain
+            .catalog()
+            .classify(action, &[target("user")], Writer::Host)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("auth interface"), "{action}: {e}");
+    }
     assert!(
         qa.catalog()
             .classify("user.login_succeeded", &[target("user")], Writer::Auth)

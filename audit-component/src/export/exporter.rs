@@ -17,8 +17,9 @@ use crate::json::codec;
 use crate::read::access::{self, Read, Viewer};
 use crate::read::filter::{Compiled, Filter};
 use crate::read::page::Order;
-use crate::read::query::{filter_json, matching};
+use crate::read::query::matching;
 use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
+use crate::read::shielded;
 use serde_json::{Map, json};
 
 /// A chunk is handed out once it holds at least this many bytes (or the
@@ -169,7 +170,7 @@ pub fn start(
     clock: &mut impl Clock,
     request: &ExportRequest,
 ) -> Result<Exporter> {
-    let filter = Compiled::new(&request.filter)?;
+    let filter = Compiled::new(&shielded::match_form(&request.filter, store)?)?;
     let layout = match request.format {
         Format::Csv => Some(Layout::new(
             &request.columns,
@@ -202,7 +203,7 @@ pub fn start(
     };
     let tenant = request.filter.tenant.clone();
     let mut details = Map::new();
-    details.insert("filter".into(), filter_json(&request.filter));
+    details.insert("filter".into(), shielded::recorded(&request.filter, store)?);
     details.insert("order".into(), json!(request.order.as_str()));
     details.insert(
         "format".into(),
@@ -594,7 +595,8 @@ mod tests {
         let inputs: Vec<EventInput> = (0..24)
             .map(|i| EventInput {
                 tenant: "acme".into(),
-                action: ["user.updated", "team.created", "user.login_failed"][i % 3].into(),
+                action: ["user.updated", "team.created", "user.password_reset_failed"][i % 3]
+                    .into(),
                 actor: Actor {
                     id: format!("u_{i}"),
                     name: (i % 4 != 0).then(|| names[i % names.len()].to_string()),
@@ -642,6 +644,8 @@ mod tests {
         append_batch(&mut s, &mut Fixed, inputs).unwrap();
         // A bulk operation: labels and correlation ids in both paths.
         crate::ingest::bulk::append_bulk(&mut s, &mut Fixed, parent, children).unwrap();
+        // A sign-in: the authentication log's label in both paths.
+        failed_sign_in(&mut s);
         let rows = s
             .scan(&crate::core::store::ScanRequest {
                 tenant: "acme".into(),
@@ -702,12 +706,7 @@ mod tests {
     #[test]
     fn the_action_cell_carries_the_catalogs_label() {
         let mut s = log(1, "x");
-        let mut failed = crate::json::codec::parse_inputs(
-            r#"{"tenant":"acme","action":"user.login_failed","actor":{"id":"u_7","kind":"user"},"outcome":"failure"}"#,
-            None,
-        )
-        .unwrap();
-        append_batch(&mut s, &mut Fixed, failed.split_off(0)).unwrap();
+        failed_sign_in(&mut s);
         let mut r = request(Format::Csv);
         r.columns = vec!["action".into(), "action_label".into()];
         let (out, _, _) = run(&mut s, &r);
@@ -718,5 +717,23 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    /// A sign-in that matched no account, through the auth interface.
+    fn failed_sign_in(s: &mut MemoryStore) {
+        crate::auth::record_login(
+            s,
+            &mut Fixed,
+            crate::auth::LoginAttempt {
+                tenant: "acme".into(),
+                account: None,
+                identifier: Some("someone@acme.test".into()),
+                method: crate::auth::Method::Password,
+                failure: Some(crate::auth::Failure::UnknownAccount),
+                context: Context::default(),
+                occurred_at: None,
+            },
+        )
+        .unwrap();
     }
 }

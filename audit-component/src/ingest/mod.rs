@@ -5,3 +5,4 @@ pub mod append;
 pub mod bulk;
 pub mod capture;
 pub mod prepare;
+pub mod secrets;

@@ -10,7 +10,7 @@ use crate::core::limits::*;
 use crate::core::model::{Actor, Change, Context, EventInput, Outcome, Target};
 use crate::core::store::Store;
 use crate::core::{ip, time};
-use crate::ingest::capture;
+use crate::ingest::{capture, secrets};
 use crate::settings::rules::Rules;
 use crate::settings::{self, TenantSettings};
 use chrono::{DateTime, Utc};
@@ -116,8 +116,12 @@ impl<'s, S: Store> Preparer<'s, S> {
     /// Validates and normalises one input: sizes, formats, then the states
     /// are parsed, redacted and diffed (see [`crate::ingest::capture`]).
     pub fn prepare(&mut self, input: EventInput) -> Result<Prepared> {
-        let checked = check(input)?;
-        let input = checked.input;
+        let Checked {
+            mut input,
+            context,
+            occurred_at,
+        } = check(input)?;
+        input.context = context;
         let writer = self.writer;
         let settings = self.settings(&input.tenant)?;
         let class = settings
@@ -137,12 +141,15 @@ impl<'s, S: Store> Preparer<'s, S> {
             },
         };
         let store = &mut *self.store;
-        let tenant = input.tenant.as_str();
+        let tenant = input.tenant.clone();
+        let mut fingerprints =
+            |messages: &[Vec<u8>]| store.fingerprints(&tenant, messages).map_err(store_error);
+        secrets::hide(&mut input, &mut fingerprints)?;
         let changes = capture::event_changes(
             input.before.as_deref(),
             input.after.as_deref(),
             &rules,
-            &mut |messages| store.fingerprints(tenant, messages).map_err(store_error),
+            &mut fingerprints,
         )?;
         Ok(Prepared {
             tenant: input.tenant,
@@ -153,8 +160,8 @@ impl<'s, S: Store> Preparer<'s, S> {
             targets: input.targets,
             outcome: input.outcome,
             failure_reason: input.failure_reason,
-            context: checked.context,
-            occurred_at: checked.occurred_at,
+            context: input.context,
+            occurred_at,
             changes,
             metadata,
             label: class.label,

@@ -8,3 +8,4 @@ pub mod keyword;
 pub mod page;
 pub mod query;
 pub mod scan;
+pub mod shielded;

@@ -14,11 +14,12 @@ use crate::read::access::{self, Read, Viewer};
 use crate::read::cursor;
 use crate::read::filter::Compiled;
 use crate::read::scan::{MAX_BATCH_ROWS, Scanner};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use crate::core::fields;
 use crate::core::row::decode;
 use crate::read::page::{Order, Page, PageRequest};
+use crate::read::shielded;
 
 pub use crate::read::filter::Filter;
 
@@ -28,7 +29,7 @@ pub fn query(
     clock: &mut impl Clock,
     request: &PageRequest,
 ) -> Result<Page> {
-    let filter = Compiled::new(&request.filter)?;
+    let filter = Compiled::new(&shielded::match_form(&request.filter, store)?)?;
     if request.limit == 0 || request.limit > MAX_PAGE_EVENTS {
         return Err(Error::invalid(
             "limit",
@@ -41,7 +42,7 @@ pub fn query(
         Some(c) => Some(cursor::decode(c, &fingerprint)?),
     };
     let mut details = Map::new();
-    details.insert("filter".into(), filter_json(&request.filter));
+    details.insert("filter".into(), shielded::recorded(&request.filter, store)?);
     details.insert("order".into(), json!(request.order.as_str()));
     details.insert("limit".into(), json!(request.limit));
     if let Some(c) = &request.cursor {
@@ -133,11 +134,6 @@ pub fn matching(filter: &Compiled, tenant: &str, row: Row) -> Result<Option<Even
     }
     let event = decode(tenant, row)?;
     Ok(filter.matches(&event)?.then_some(event))
-}
-
-/// The filter as recorded in read events: the fields that were given.
-pub fn filter_json(filter: &Filter) -> Value {
-    serde_json::to_value(filter).unwrap_or(Value::Null)
 }
 
 /// Reads one event by id for a viewer, and records the read.

@@ -37,8 +37,11 @@ pub(super) fn holds_jwt(s: &str) -> bool {
 }
 
 /// An HTTP `Authorization` credential anywhere in the text: `Bearer` and a
-/// token of at least 16 characters, or `Basic` and base64 that does not read
-/// as an ordinary word.
+/// token, or `Basic` and base64 that does not read as an ordinary word
+/// (`Basic plan` is not one). No length makes a token safe: a `Bearer`
+/// token of any length is a credential (`Bearer xyz`), unless it is a short
+/// lowercase word that prose goes on after (`Bearer of bad news`): fewer
+/// than 8 letters, no digit, capital or symbol, and another word after it.
 pub(super) fn holds_credential(s: &str) -> bool {
     let bytes = s.as_bytes();
     // Look only where a scheme could end: at the spaces.
@@ -48,7 +51,7 @@ pub(super) fn holds_credential(s: &str) -> bool {
         .filter(|(_, b)| **b == b' ')
         .map(|(i, _)| i)
     {
-        for (scheme, min) in [("bearer ", 16), ("basic ", 8)] {
+        for (scheme, min) in [("bearer ", 1), ("basic ", 4)] {
             let Some(at) = (space + 1).checked_sub(scheme.len()) else {
                 continue;
             };
@@ -65,15 +68,28 @@ pub(super) fn holds_credential(s: &str) -> bool {
             if token.len() < min {
                 continue;
             }
-            let credential_like = scheme == "bearer "
-                || (token.len().is_multiple_of(4)
+            let credential_like = if scheme == "bearer " {
+                !prose_word(token, &rest[token.len()..])
+            } else {
+                token.len().is_multiple_of(4)
                     && token
                         .bytes()
-                        .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'='));
+                        .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'=')
+            };
             if credential_like {
                 return true;
             }
         }
     }
     false
+}
+
+/// Whether the word after `Bearer` reads as prose rather than a token: a
+/// short lowercase word, with another word after it.
+fn prose_word(token: &str, after: &str) -> bool {
+    token.len() < 8
+        && token.bytes().all(|b| b.is_ascii_lowercase())
+        && after
+            .strip_prefix(' ')
+            .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_alphabetic()))
 }

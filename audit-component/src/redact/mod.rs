@@ -36,8 +36,8 @@ mod redactor;
 
 pub use crate::json::node::PLACEHOLDER;
 pub use cards::mask_card;
-pub use names::{Class, DEFAULT_KEYS, Rules, words};
-pub use redactor::{FINGERPRINT_DOMAIN, Fingerprints, Redactor};
+pub use names::{Class, DEFAULT_KEYS, Rules, is_always_hidden, words};
+pub use redactor::{FINGERPRINT_DOMAIN, Fingerprints, Redactor, sensitive_text};
 
 #[cfg(test)]
 mod tests;

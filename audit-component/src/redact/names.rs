@@ -62,6 +62,14 @@ fn defaults() -> &'static Defaults {
     })
 }
 
+/// Whether `name`, case and separators aside, is one of [`DEFAULT_KEYS`]
+/// (`Password`, `API-Key`): a name that is always hidden, which no
+/// exception may lift.
+pub fn is_always_hidden(name: &str) -> bool {
+    let folded = words(name).concat();
+    defaults().joined.iter().any(|j| *j == folded)
+}
+
 impl Rules {
     /// The default terms plus `extra`, minus the names in `exceptions`.
     pub fn new(extra: &[String], exceptions: &[String]) -> Self {

@@ -49,7 +49,9 @@ impl<'r> Redactor<'r> {
                             self.hide(value, PLACEHOLDER.to_string())
                         }
                         Class::Sensitive => {}
-                        Class::Exempt if !value.is_container() => {}
+                        // An exception lifts the name's rule only: what a
+                        // value holds (a JWT, a credential, a card number)
+                        // is hidden under any name.
                         Class::Exempt | Class::Plain => self.redact(value),
                     }
                 }
@@ -134,7 +136,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// What a string is written as when it holds a secret.
-fn sensitive_text(s: &str) -> Option<String> {
+/// What a free-text value (a name, a user agent, a reason) is stored as
+/// when it holds a secret: `[redacted]` for a JWT or a credential, the text
+/// with every card number masked; `None` when it holds none.
+pub fn sensitive_text(s: &str) -> Option<String> {
     if holds_jwt(s) || holds_credential(s) {
         return Some(PLACEHOLDER.to_string());
     }

@@ -163,3 +163,37 @@ fn words_split_like_people_write_names() {
     assert_eq!(words("HTTPServerURL"), ["http", "server", "url"]);
     assert!(words("__").is_empty());
 }
+
+#[test]
+fn a_short_bearer_token_is_a_credential_and_prose_is_not() {
+    let rules = Rules::default();
+    assert_eq!(
+        redacted(
+            r#"{"h":"Bearer xyz","i":"bearer a1","j":"Bearer tok","k":"Bearer of bad news"}"#,
+            &rules
+        ),
+        r#"{"h":"[redacted]","i":"[redacted]","j":"[redacted]","k":"Bearer of bad news"}"#
+    );
+}
+
+#[test]
+fn an_exception_lifts_a_name_never_what_a_value_holds() {
+    let rules = Rules::new(&[], &["csrf_token".into()]);
+    assert_eq!(
+        redacted(r#"{"csrf_token":"Bearer abc","csrfToken":"plain"}"#, &rules),
+        r#"{"csrfToken":"plain","csrf_token":"[redacted]"}"#
+    );
+    for name in [
+        "password",
+        "Password",
+        "API-Key",
+        "apiKey",
+        "set_cookie",
+        "Authorization",
+    ] {
+        assert!(is_always_hidden(name), "{name}");
+    }
+    for name in ["password_policy", "csrf_token", "token_count"] {
+        assert!(!is_always_hidden(name), "{name}");
+    }
+}

@@ -45,11 +45,13 @@ pub fn for_action(r: &RedactionSettings, d: &DiffSettings, action: Option<&str>)
 pub fn check(r: &RedactionSettings, d: &DiffSettings) -> Result<()> {
     names("settings.redaction.keys", &r.keys, true)?;
     names("settings.redaction.exceptions", &r.exceptions, true)?;
+    exceptions("settings.redaction.exceptions", &r.exceptions)?;
     for (action, rules) in &r.actions {
         let at = format!("settings.redaction.actions.{action}");
         action_name(action, "settings.redaction.actions")?;
         names(&format!("{at}.keys"), &rules.keys, true)?;
         names(&format!("{at}.exceptions"), &rules.exceptions, true)?;
+        exceptions(&format!("{at}.exceptions"), &rules.exceptions)?;
     }
     names("settings.diff.identity_keys", &d.identity_keys, false)?;
     for (action, rules) in &d.actions {
@@ -75,6 +77,22 @@ fn action_name(action: &str, field: &str) -> Result<()> {
             "each member must be an action name, entity.verb (such as user.updated)",
         )
     })
+}
+
+/// Exceptions may lift the rule for names that merely contain a sensitive
+/// word (`password_policy`, `csrf_token`), never for the always-hidden names
+/// themselves (`password`, `api_key`, `authorization`): redaction of those
+/// cannot be switched off.
+fn exceptions(field: &str, list: &[String]) -> Result<()> {
+    for (i, name) in list.iter().enumerate() {
+        if redact::is_always_hidden(name) {
+            return Err(Error::invalid(
+                format!("{field}[{i}]"),
+                "names a member that is always hidden (one of the built-in sensitive names); an exception may only lift a longer name that contains one (such as password_policy)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A list of member names; `folded`: names matched after folding, which

@@ -116,4 +116,18 @@ mod tests {
         assert_eq!(parse(&defaults).unwrap(), TenantSettings::default());
         assert_eq!(parse("{}").unwrap(), TenantSettings::default());
     }
+
+    #[test]
+    fn the_always_hidden_names_cannot_be_excepted() {
+        for doc in [
+            r#"{"redaction":{"exceptions":["password"]}}"#,
+            r#"{"redaction":{"exceptions":["API-Key"]}}"#,
+            r#"{"redaction":{"actions":{"user.updated":{"exceptions":["Authorization"]}}}}"#,
+        ] {
+            let e = parse(doc).unwrap_err().to_string();
+            assert!(e.contains("always hidden"), "{doc}: {e}");
+            assert!(e.starts_with("settings.redaction."), "{e}");
+        }
+        assert!(parse(r#"{"redaction":{"exceptions":["password_policy","csrf_token"]}}"#).is_ok());
+    }
 }

@@ -73,7 +73,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match (&args.tenant, &args.profile) {
         (Some(tenant), _) => {
-            let actions = cli.read_only_session()?.tenant_actions(tenant)?;
+            let actions = cli.read_only_session(true)?.tenant_actions(tenant)?;
             show(&mut out, args.format, &actions)?;
         }
         (None, Some(profile)) => {

@@ -1,7 +1,9 @@
 //! `audit-host auth`: the authentication log, kept apart from the log of
-//! changes:
-//! who signed in or out, when, from where, how, with what outcome, and how
-//! long each session lasted.
+//! changes: who signed in or out, when, from where, how, with what outcome,
+//! and how long each session lasted; and `auth login|logout|recovery`,
+//! which record sign-ins, sign-outs and password recoveries through the
+//! component's `auth` interface (the one path for them: `append` refuses
+//! their actions), from the JSON of the WIT records.
 
 use super::filter_args::FilterArgs;
 use super::global::Global;
@@ -10,20 +12,61 @@ use super::render;
 use anyhow::Result;
 use audit_host::bindings::{AuthEntry, LoginMethod};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    record: Option<Record>,
+
+    /// (Absent only with a subcommand.)
     #[command(flatten)]
-    filter: FilterArgs,
+    filter: Option<FilterArgs>,
 
     #[command(flatten)]
     page: PageArgs,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Record {
+    /// Record sign-in attempts: JSON objects with the fields of the WIT
+    /// `login-attempt` (tenant, account, identifier, method, failure,
+    /// context, occurred_at); prints each stored event (and the brute-force
+    /// alert it raised) as JSON Lines.
+    Login(RecordArgs),
+    /// Record sign-outs: the fields of the WIT `logout` (tenant, account,
+    /// context with its session_id, occurred_at).
+    Logout(RecordArgs),
+    /// Record password-recovery requests: the fields of the WIT
+    /// `recovery-request` (tenant, account, identifier, context,
+    /// occurred_at).
+    Recovery(RecordArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RecordArgs {
+    /// The records: a file, or `-` for standard input (one JSON object, an
+    /// array, or JSON Lines).
+    #[arg(default_value = "-", value_name = "FILE|-")]
+    input: PathBuf,
+
+    /// The tenant of records that name none.
+    #[arg(long, value_name = "TENANT")]
+    tenant: Option<String>,
+}
+
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
+    if let Some(record) = &args.record {
+        return super::auth_records::run(cli, record.kind(), record.args());
+    }
     let mut session = cli.session()?;
-    let page = session.auth_log(&args.page.request(&args.filter))?;
+    let filter = args
+        .filter
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("--tenant: required"))?;
+    let page = session.auth_log(&args.page.request(filter))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.page.format {
@@ -38,6 +81,22 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         .trailer(&mut out, "entries", page.total, page.next_cursor.as_deref())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+impl Record {
+    fn kind(&self) -> super::auth_records::Kind {
+        use super::auth_records::Kind;
+        match self {
+            Record::Login(_) => Kind::Login,
+            Record::Logout(_) => Kind::Logout,
+            Record::Recovery(_) => Kind::Recovery,
+        }
+    }
+
+    fn args(&self) -> (&std::path::Path, Option<&str>) {
+        let (Record::Login(a) | Record::Logout(a) | Record::Recovery(a)) = self;
+        (&a.input, a.tenant.as_deref())
+    }
 }
 
 /// The authentication log as a table.

@@ -69,7 +69,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = if args.export.is_some() {
         cli.session()?
     } else {
-        cli.read_only_session()?
+        cli.read_only_session(false)?
     };
     let (report, document) = match session.checkpoint(&args.tenant, &key) {
         Err(HostError::Audit(WitError::NotFound(why))) => {

@@ -77,7 +77,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     // is read or written there.
     let mut session = match &args.tenant {
         Some(tenant) => {
-            let mut session = cli.read_only_session()?;
+            let mut session = cli.session()?;
             if settings.is_none() {
                 settings = Some(session.get_settings(tenant)?);
             }

@@ -111,8 +111,13 @@ impl Global {
 
     /// The store for a command that only reads it (verify, checkpoint,
     /// settings show, a tenant's actions): opened read-only, never created.
-    pub fn open_store_read_only(&self) -> Result<Box<dyn EventStore>> {
-        if self.store.as_os_str() == ":memory:" {
+    /// A missing store is an error, unless `missing_is_empty` (what a
+    /// tenant's settings or catalog are before anything was stored: the
+    /// defaults, shown without creating a store).
+    pub fn open_store_read_only(&self, missing_is_empty: bool) -> Result<Box<dyn EventStore>> {
+        if self.store.as_os_str() == ":memory:"
+            || (missing_is_empty && std::fs::symlink_metadata(&self.store).is_err())
+        {
             return Ok(Box::new(MemoryStore::new()));
         }
         let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
@@ -121,11 +126,12 @@ impl Global {
         Ok(Box::new(store))
     }
 
-    /// A session for a command that only reads the store.
-    pub fn read_only_session(&self) -> Result<Session> {
+    /// A session for a command that only reads the store (see
+    /// [`Global::open_store_read_only`]).
+    pub fn read_only_session(&self, missing_is_empty: bool) -> Result<Session> {
         let runtime = self.runtime()?;
         Ok(runtime
-            .session(self.open_store_read_only()?, self.clock()?)
+            .session(self.open_store_read_only(missing_is_empty)?, self.clock()?)
             .with_keyring(self.keyring()?))
     }
 

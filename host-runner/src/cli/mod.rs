@@ -4,6 +4,7 @@
 mod actions;
 mod append;
 mod auth;
+mod auth_records;
 mod checkpoint;
 mod demo;
 mod diff;

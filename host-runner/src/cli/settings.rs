@@ -38,7 +38,7 @@ enum Action {
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     match &args.action {
         Action::Show { tenant } => {
-            println!("{}", cli.read_only_session()?.get_settings(tenant)?)
+            println!("{}", cli.read_only_session(true)?.get_settings(tenant)?)
         }
         Action::Set {
             tenant,

@@ -62,7 +62,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             }
             let checkpoints =
                 input::texts("--checkpoint", &args.checkpoint, input::CHECKPOINT_BYTES)?;
-            cli.read_only_session()?
+            cli.read_only_session(false)?
                 .verify(tenant, &checkpoints, &keys)?
         }
         (None, Some(path)) => {
