@@ -51,6 +51,8 @@ mod live_integrity;
 mod outputs;
 // What append's exit status says was stored; inputs of any size in batches.
 mod exit_status;
+// Times and numbers at their edges; a test clock along a chain; weak keys.
+mod times_numbers;
 // The import graphs of the engine and the host: no cycle, no upward import.
 mod layers;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.

@@ -25,6 +25,23 @@ fn retention_job() -> Actor {
     }
 }
 
+/// Five events 200 days ago and three 10 days ago, by the system clock:
+/// what `audit-host purge` (which runs on the system clock only) purges.
+fn old_and_new_before_now(path: &Path) {
+    let ago = |days: i64| {
+        (chrono::Utc::now() - chrono::Duration::days(days))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let mut s = session_at(path, &ago(200));
+    for _ in 0..5 {
+        s.append(&event("acme", "user.updated")).unwrap();
+    }
+    let mut s = session_at(path, &ago(10));
+    for _ in 0..3 {
+        s.append(&event("acme", "team.updated")).unwrap();
+    }
+}
+
 /// Five events on 2026-01-01 and three on 2026-03-20.
 fn old_and_new(path: &Path) {
     let mut s = session_at(path, "2026-01-01T00:00:00Z");
@@ -119,7 +136,6 @@ fn purge_refuses_a_tampered_chain_and_deletes_nothing() {
     assert_eq!(raw_rows(&path, "acme").len(), 8, "nothing deleted");
 
     let cmd = audit_host(dir.path())
-        .env("AUDIT_CLOCK", "2026-04-11T00:00:00Z")
         .args([
             "--store",
             path.to_str().unwrap(),
@@ -137,13 +153,27 @@ fn purge_refuses_a_tampered_chain_and_deletes_nothing() {
 #[test]
 fn the_cli_purges_and_verify_still_reports_intact() {
     let (dir, path) = temp_store();
-    old_and_new(&path);
+    old_and_new_before_now(&path);
     let store = path.to_str().unwrap();
-    let out = run_ok(
-        audit_host(dir.path())
-            .env("AUDIT_CLOCK", "2026-04-11T00:00:00Z")
-            .args(["--store", store, "purge", "--tenant", "acme"]),
-    );
+    // A fixed clock cannot purge: it could delete what retention keeps.
+    for (flag, env) in [
+        (Some("2099-01-01T00:00:00Z"), None),
+        (None, Some("2099-01-01T00:00:00Z")),
+    ] {
+        let mut cmd = audit_host(dir.path());
+        if let Some(env) = env {
+            cmd.env("AUDIT_CLOCK", env);
+        }
+        cmd.args(["--store", store]);
+        if let Some(at) = flag {
+            cmd.args(["--clock", at]);
+        }
+        let (code, stderr) = run_err(cmd.args(["purge", "--tenant", "acme"]));
+        assert_eq!(code, 1);
+        assert!(stderr.contains("system clock only"), "{stderr}");
+        assert_eq!(raw_rows(&path, "acme").len(), 8, "nothing purged");
+    }
+    let out = run_ok(audit_host(dir.path()).args(["--store", store, "purge", "--tenant", "acme"]));
     let mut lines = out.lines();
     assert_eq!(
         lines.next().unwrap(),

@@ -106,9 +106,14 @@ pub(super) struct HostClock;
 impl store::Clock for HostClock {
     fn now(&mut self) -> chrono::DateTime<chrono::Utc> {
         let t = wclock::now();
-        // A host clock out of chrono's range is a host bug; the epoch is
-        // recorded rather than trapping, and is visible in `recorded_at`.
-        crate::core::time::from_clock(t.seconds, t.nanoseconds).unwrap_or_default()
+        // A reading out of chrono's range stands for the far end it is on,
+        // which the append refuses (a stored time is of the years 0000 to
+        // 9999): never a default time that would be recorded silently.
+        crate::core::time::from_clock(t.seconds, t.nanoseconds).unwrap_or(if t.seconds < 0 {
+            chrono::DateTime::<chrono::Utc>::MIN_UTC
+        } else {
+            chrono::DateTime::<chrono::Utc>::MAX_UTC
+        })
     }
 }
 

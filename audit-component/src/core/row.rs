@@ -22,3 +22,15 @@ pub fn decode(tenant: &str, row: Row) -> Result<Event> {
     event.hash = Some(row.hash);
     Ok(event)
 }
+
+/// When the event of a stored body was recorded, read without decoding the
+/// rest of it; `None` when the body is not readable.
+pub fn recorded_at(body: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    #[derive(serde::Deserialize)]
+    struct Recorded<'a> {
+        #[serde(borrow)]
+        recorded_at: std::borrow::Cow<'a, str>,
+    }
+    let r: Recorded = serde_json::from_str(body).ok()?;
+    crate::core::time::parse(&r.recorded_at).ok()
+}

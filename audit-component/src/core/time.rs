@@ -1,13 +1,81 @@
 //! Timestamps: RFC 3339 in, UTC out, and the microsecond numbers the store
 //! indexes.
+//!
+//! Every time is stored exactly as accepted, so only times the log can
+//! keep are accepted: years 0000 to 9999 (what RFC 3339 can write), and a
+//! second 60 only where UTC had one: `23:59:60Z` on the 27 days IERS
+//! inserted a leap second (after an offset is applied: `23:59:60+01:00` is
+//! 22:59:60 UTC, which never existed). A leap second is indexed as the last
+//! microsecond of its day, so the store's index and the component's
+//! comparisons put it in the same day.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, TimeZone, Timelike, Utc};
+
+/// The days that ended with a leap second (23:59:60 UTC), 1972 to 2016;
+/// none has been announced since.
+const LEAP_DAYS: &[(i32, u32, u32)] = &[
+    (1972, 6, 30),
+    (1972, 12, 31),
+    (1973, 12, 31),
+    (1974, 12, 31),
+    (1975, 12, 31),
+    (1976, 12, 31),
+    (1977, 12, 31),
+    (1978, 12, 31),
+    (1979, 12, 31),
+    (1981, 6, 30),
+    (1982, 6, 30),
+    (1983, 6, 30),
+    (1985, 6, 30),
+    (1987, 12, 31),
+    (1989, 12, 31),
+    (1990, 12, 31),
+    (1992, 6, 30),
+    (1993, 6, 30),
+    (1994, 6, 30),
+    (1995, 12, 31),
+    (1997, 6, 30),
+    (1998, 12, 31),
+    (2005, 12, 31),
+    (2008, 12, 31),
+    (2012, 6, 30),
+    (2015, 6, 30),
+    (2016, 12, 31),
+];
 
 /// Parses an RFC 3339 timestamp with any offset.
 pub fn parse(text: &str) -> Result<DateTime<Utc>, &'static str> {
-    DateTime::parse_from_rfc3339(text)
+    let t = DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| "not an RFC 3339 timestamp (such as 2026-11-21T10:00:00Z)")
+        .map_err(|_| "not an RFC 3339 timestamp (such as 2026-11-21T10:00:00Z)")?;
+    if is_leap(t) && !real_leap_second(t) {
+        return Err("second 60 only exists at 23:59:60 UTC on a day that had a leap second");
+    }
+    Ok(t)
+}
+
+/// Whether `t` falls within a leap second (chrono keeps it as second 59
+/// with a nanosecond count of a second or more).
+fn is_leap(t: DateTime<Utc>) -> bool {
+    t.nanosecond() >= 1_000_000_000
+}
+
+fn real_leap_second(t: DateTime<Utc>) -> bool {
+    (t.hour(), t.minute(), t.second()) == (23, 59, 59)
+        && LEAP_DAYS.contains(&(t.year(), t.month(), t.day()))
+}
+
+/// A time the log can record (`recorded_at`, `occurred_at`): years 0000
+/// to 9999, the range RFC 3339 writes; refused otherwise, naming `what`.
+pub fn storable(t: DateTime<Utc>, what: &str) -> Result<DateTime<Utc>, String> {
+    if (0..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "{what} is in the year {}, outside the years 0000 to 9999 a stored time can have",
+            t.year()
+        ))
+    }
 }
 
 /// Parses a filter bound: an RFC 3339 timestamp, or a date `YYYY-MM-DD`
@@ -28,16 +96,21 @@ pub fn format(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// Microseconds since the Unix epoch, rounded down (the store's index).
+/// Microseconds since the Unix epoch, rounded down (the store's index). A
+/// leap second is the last microsecond of its day, where comparisons of
+/// times put it too.
 pub fn micros(time: DateTime<Utc>) -> i64 {
+    if is_leap(time) {
+        return time.timestamp().saturating_mul(1_000_000) + 999_999;
+    }
     time.timestamp_micros()
 }
 
 /// The smallest microsecond count at or after `time` (for exclusive upper
 /// bounds handed to the store, which must over-select, never under-select).
 pub fn micros_ceil(time: DateTime<Utc>) -> i64 {
-    let floor = time.timestamp_micros();
-    if time.timestamp_subsec_nanos().is_multiple_of(1000) {
+    let floor = micros(time);
+    if !is_leap(time) && time.timestamp_subsec_nanos().is_multiple_of(1000) {
         floor
     } else {
         floor.saturating_add(1)
@@ -88,6 +161,36 @@ mod tests {
         );
         let leap = parse("2016-12-31T23:59:60Z").unwrap();
         assert_eq!(format(leap), "2016-12-31T23:59:60Z");
+        assert_eq!(
+            format(parse("0000-01-01T00:00:00Z").unwrap()),
+            "0000-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_leap_second_exists_only_where_utc_had_one_and_stays_in_its_day() {
+        for bad in [
+            "2026-11-21T23:59:60Z",
+            "2016-12-31T23:59:60+01:00",
+            "2016-12-31T22:59:60Z",
+            "2016-06-30T23:59:60Z",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        let leap = parse("2017-01-01T00:59:60+01:00").unwrap();
+        assert_eq!(format(leap), "2016-12-31T23:59:60Z");
+        let midnight = parse("2017-01-01T00:00:00Z").unwrap();
+        assert!(micros(leap) < micros(midnight));
+        assert!(leap < midnight, "the index and the comparison agree");
+        assert!(micros(leap) > micros(parse("2016-12-31T23:59:59.999Z").unwrap()));
+        assert!(micros_ceil(leap) <= micros(midnight));
+    }
+
+    #[test]
+    fn times_past_9999_are_not_storable() {
+        let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap();
+        assert!(storable(far, "the clock").unwrap_err().contains("10000"));
+        assert!(storable(parse("9999-12-31T23:59:59Z").unwrap(), "t").is_ok());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use crate::core::error::{Error, Result, store_error};
 use crate::core::limits::MAX_BATCH_EVENTS;
 use crate::core::model::{Event, EventInput};
-use crate::core::store::{Clock, Head, Row, Store, StoreError};
-use crate::core::{chain, own, time};
+use crate::core::store::{Clock, Head, Row, ScanRequest, Store, StoreError};
+use crate::core::{chain, own, row, time};
 use crate::ingest::prepare::{Correlation, Prepared, Preparer, prepare};
 use crate::json::canonical_ser;
 use chrono::{DateTime, Utc};
@@ -100,12 +100,22 @@ pub(crate) fn commit_with<S: Store>(
     prepared: Vec<Prepared>,
     mut write: impl FnMut(&mut S, Vec<Row>) -> Result<(), StoreError>,
 ) -> Result<Vec<Event>> {
-    let recorded_at = clock.now();
+    let now = time::storable(clock.now(), "the host's clock")
+        .map_err(|why| Error::Other(format!("not recorded: {why}")))?;
     for _ in 0..MAX_CONFLICT_RETRIES {
         let mut heads: BTreeMap<&str, Head> = BTreeMap::new();
+        // Recorded time never moves backwards along a chain: a clock behind
+        // a tenant's newest event (a fixed clock, a host whose clock is
+        // late) records at that event's time instead.
+        let mut recorded_at = now;
         for p in &prepared {
             if !heads.contains_key(p.tenant.as_str()) {
                 let head = store.head(&p.tenant).map_err(store_error)?;
+                if let Some(h) = &head
+                    && let Some(last) = last_recorded(store, &p.tenant, h.seq)?
+                {
+                    recorded_at = recorded_at.max(last);
+                }
                 let head = head.unwrap_or_else(|| Head {
                     seq: 0,
                     hash: chain::GENESIS.to_string(),
@@ -138,6 +148,20 @@ pub(crate) fn commit_with<S: Store>(
     Err(Error::Store(format!(
         "other writers kept appending to the same log; gave up after {MAX_CONFLICT_RETRIES} attempts"
     )))
+}
+
+/// When the tenant's event at `seq` (its head) was recorded.
+fn last_recorded(store: &mut impl Store, tenant: &str, seq: u64) -> Result<Option<DateTime<Utc>>> {
+    let rows = store
+        .scan(&ScanRequest {
+            tenant: tenant.to_string(),
+            after_seq: seq.checked_sub(1),
+            before_seq: seq.checked_add(1),
+            limit: 1,
+            ..ScanRequest::default()
+        })
+        .map_err(store_error)?;
+    Ok(rows.first().and_then(|r| row::recorded_at(&r.body)))
 }
 
 /// Gives a prepared event its seq, id, times, correlation id and hashes,

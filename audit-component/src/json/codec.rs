@@ -5,7 +5,7 @@ use crate::core::error::{Error, Result};
 use crate::core::limits::{MAX_BATCH_EVENTS, MAX_INPUT_BYTES};
 use crate::core::model::{Actor, Context, Event, EventInput, Outcome, Target};
 use crate::json::canonical;
-use crate::json::parse;
+use crate::json::{numbers, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -47,12 +47,22 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
     }
     let mut values = Vec::new();
     // Strict: an object naming a member twice is refused (crate::json::strict).
-    let mut stream = serde_json::Deserializer::from_str(text)
-        .into_iter::<crate::json::strict::Strict>()
-        .map(|r| r.map(|s| s.0));
+    let mut stream =
+        serde_json::Deserializer::from_str(text).into_iter::<crate::json::strict::Strict>();
+    numbers::suspect();
     loop {
         let index = values.len();
-        match stream.next() {
+        let start = stream.byte_offset();
+        let next = stream.next().map(|r| r.map(|s| s.0));
+        if numbers::suspect() {
+            // The numbers of this value (of the array, for an array) read
+            // exactly: one that would be altered is refused.
+            numbers::check(
+                &format!("events[{index}]"),
+                &text[start..stream.byte_offset()],
+            )?;
+        }
+        match next {
             None => break,
             Some(Ok(Value::Array(items))) if index == 0 => {
                 if stream.next().is_some() {
@@ -303,6 +313,42 @@ mod tests {
         assert_eq!(
             parse_inputs(&no_tenant, Some("beta")).unwrap()[0].tenant,
             "beta"
+        );
+    }
+
+    #[test]
+    fn numbers_that_would_change_are_refused_not_stored_altered() {
+        let with = |field: &str| {
+            format!(
+                r#"{{"tenant":"acme","action":"user.updated","actor":{{"id":"u","kind":"user"}},"outcome":"success",{field}}}"#
+            )
+        };
+        for (field, why) in [
+            (r#""after":{"n":18446744073709551616}"#, "beyond 64 bits"),
+            (r#""after":{"n":-9223372036854775809}"#, "beyond 64 bits"),
+            (r#""metadata":{"tiny":1e-400}"#, "stored as 0"),
+            (r#""before":[0.0,2.5e-999]"#, "stored as 0"),
+        ] {
+            let e = parse_inputs(&with(field), None).unwrap_err().to_string();
+            assert!(
+                e.starts_with("events[0]: the number at line 1"),
+                "{field}: {e}"
+            );
+            assert!(e.contains(why), "{field}: {e}");
+        }
+        for field in [
+            r#""after":{"n":18446744073709551615,"m":-9223372036854775808}"#,
+            r#""after":{"zero":0.0,"e":1e20,"small":5e-324}"#,
+        ] {
+            assert!(parse_inputs(&with(field), None).is_ok(), "{field}");
+        }
+        // The same through the WIT record, whose states are JSON text.
+        let e = crate::json::node::parse("after", r#"{"n":1e-400}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("after: the number at line 1, column 6"),
+            "{e}"
         );
     }
 }

@@ -6,6 +6,7 @@ pub mod canonical;
 pub mod canonical_ser;
 pub mod codec;
 pub mod node;
+pub mod numbers;
 pub mod parse;
 pub mod strict;
 

@@ -15,6 +15,7 @@
 
 use crate::core::error::Result;
 use crate::json::canonical;
+use crate::json::numbers;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
@@ -61,10 +62,14 @@ pub struct Hidden {
 /// Parses JSON text into a tree; errors name `field` and never quote the
 /// text.
 pub fn parse<'a>(field: &str, text: &'a str) -> Result<Node<'a>> {
+    numbers::suspect();
     let mut de = serde_json::Deserializer::from_str(text);
     let node = Node::deserialize(&mut de).map_err(|e| crate::json::parse::json_error(field, &e))?;
     de.end()
         .map_err(|e| crate::json::parse::json_error(field, &e))?;
+    if numbers::suspect() {
+        numbers::check(field, text)?;
+    }
     Ok(node)
 }
 
@@ -104,6 +109,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node<'de>, E> {
+        numbers::saw_double(v);
         Number::from_f64(v)
             .map(Node::Number)
             .ok_or_else(|| E::custom("number out of range"))

@@ -3,14 +3,20 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::limits::MAX_JSON_DEPTH;
+use crate::json::numbers;
 use serde_json::Value;
 
 /// Parses JSON text, with errors that name the field and never quote it.
 /// Objects that name a member twice are refused ([`crate::json::strict`]).
 pub fn parse_json(field: &str, text: &str) -> Result<Value> {
-    serde_json::from_str::<crate::json::strict::Strict>(text)
+    numbers::suspect();
+    let value = serde_json::from_str::<crate::json::strict::Strict>(text)
         .map(|s| s.0)
-        .map_err(|e| json_error(field, &e))
+        .map_err(|e| json_error(field, &e))?;
+    if numbers::suspect() {
+        numbers::check(field, text)?;
+    }
+    Ok(value)
 }
 
 /// A serde_json error as a field error, without the input's text.

@@ -21,6 +21,11 @@ pub struct Args {
 }
 
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
+    if cli.clock.is_some() {
+        anyhow::bail!(
+            "--clock (AUDIT_CLOCK): a purge runs on the system clock only; a clock set ahead would delete events the retention period still keeps"
+        );
+    }
     let mut session = cli.session()?;
     let actor = Actor {
         id: args.actor.clone(),

@@ -68,6 +68,13 @@ impl MasterKey {
             let digit = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             bytes[i] = digit(pair[0]) << 4 | digit(pair[1]);
         }
+        // A key of one repeated byte (all zeros, a placeholder left in a
+        // configuration) keys nothing: anyone can compute its fingerprints.
+        if bytes.iter().all(|&b| b == bytes[0]) {
+            return Err(HostError::Key(
+                "a master key of one repeated byte (such as all zeros) is refused: make one with 32 random bytes".into(),
+            ));
+        }
         Ok(MasterKey { bytes })
     }
 
@@ -258,13 +265,21 @@ mod tests {
 
     #[test]
     fn tenant_keys_follow_the_documented_derivation() {
-        let key = MasterKey::from_hex(&"01".repeat(32)).expect("hex");
-        let mut mac = HmacSha256::new_from_slice(&[1u8; 32]).expect("key");
+        let bytes: Vec<u8> = (1..=32).collect();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let key = MasterKey::from_hex(&hex).expect("hex");
+        let mut mac = HmacSha256::new_from_slice(&bytes).expect("key");
         mac.update(b"audit:log/tenant-key/v1\0acme");
         let expected: [u8; 32] = mac.finalize().into_bytes().into();
         assert_eq!(key.tenant_key("acme"), expected);
         assert_ne!(key.tenant_key("acme"), key.tenant_key("other"));
         assert!(MasterKey::from_hex("abc").is_err());
+        assert!(MasterKey::from_hex(&"0".repeat(64)).is_err(), "all zeros");
+        assert!(
+            MasterKey::from_hex(&"ab".repeat(32)).is_err(),
+            "one repeated byte"
+        );
+        assert!(MasterKey::from_hex(&"0".repeat(63)).is_err(), "short");
         assert!(format!("{key:?}").contains(".."));
     }
 }
