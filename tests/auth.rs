@@ -305,7 +305,7 @@ fn the_auth_view_is_the_authentication_category_only() {
     assert_eq!(code, 1);
     assert_eq!(
         err.trim(),
-        "error: filter.category: the authentication log holds the category authentication only"
+        "error: --category: the authentication log holds the category authentication only"
     );
 }
 

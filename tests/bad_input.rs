@@ -170,6 +170,9 @@ fn bad_ips() {
         ("\"fe80::1%eth0\"", "zone ids"),
         ("\"010.001.001.001\"", "IPv4 octets with leading zeros"),
         ("\"300.1.1.1\"", "not an IP address"),
+        ("\" 1.2.3.4\"", "whitespace around the address"),
+        ("\"::1\\n\"", "whitespace around the address"),
+        ("\"  \"", "empty"),
     ];
     for (ip, why) in cases {
         refused(

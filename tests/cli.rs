@@ -115,7 +115,7 @@ fn usage_errors_exit_2_and_failures_exit_1() {
     assert_eq!(code, 1);
     assert_eq!(
         stderr.trim(),
-        "error: filter.since: not an RFC 3339 timestamp or a date YYYY-MM-DD"
+        "error: --from: not an RFC 3339 timestamp or a date YYYY-MM-DD"
     );
     let (code, stderr) = run_err(audit_host(dir.path()).args(["append", "no-such-file.json"]));
     assert_eq!(code, 1);
@@ -197,6 +197,109 @@ fn settings_changes_are_validated_and_recorded() {
         1,
         "a refused change records nothing"
     );
+}
+
+#[test]
+fn settings_set_merges_and_keeps_the_profile_and_registered_actions() {
+    let (dir, path) = temp_store();
+    let store = path.to_str().unwrap();
+    let set = |name: &str, text: &str, extra: &[&str]| {
+        audit_host(dir.path())
+            .args(["--store", store, "settings", "set", "--tenant", "acme"])
+            .args(extra)
+            .arg(write(&dir, name, text))
+            .output()
+            .unwrap()
+    };
+    let show = || -> serde_json::Value {
+        serde_json::from_str(&run_ok(
+            audit_host(dir.path()).args(["--store", store, "settings", "show", "--tenant", "acme"]),
+        ))
+        .unwrap()
+    };
+    assert!(
+        set("p.json", r#"{"catalog":{"profile":"contact-center"}}"#, &[])
+            .status
+            .success()
+    );
+    run_ok(
+        audit_host(dir.path())
+            .args(["--store", store, "actions", "register", "--tenant", "acme"])
+            .arg(write(
+                &dir,
+                "a.json",
+                r#"[{"name":"ticket.closed","label":"Ticket Closed","category":"support","change_type":"other"}]"#,
+            )),
+    );
+    // The README's example: one member changed, every other one kept.
+    let out = set("off.json", r#"{"access":{"enabled":false}}"#, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let event: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = event["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/access/enabled"], "{event}");
+    let now = show();
+    assert_eq!(now["access"]["enabled"], false);
+    assert_eq!(
+        now["access"]["roles"],
+        serde_json::json!(["admin", "super_admin"])
+    );
+    assert_eq!(now["catalog"]["profile"], "contact-center");
+    assert_eq!(now["catalog"]["actions"][0]["name"], "ticket.closed");
+    // null returns a member to its default.
+    assert!(
+        set("on.json", r#"{"access":{"enabled":null}}"#, &[])
+            .status
+            .success()
+    );
+    assert_eq!(show()["access"]["enabled"], true);
+    // A patch that is not an object, or that makes a document the component
+    // refuses, changes nothing.
+    let rows = raw_rows(&path, "acme").len();
+    for (text, why) in [
+        ("[1]", "error: settings: must be a JSON object"),
+        (
+            r#"{"retention":{"days":"x"}}"#,
+            "error: settings.retention.days:",
+        ),
+        (
+            r#"{"catalog":{"profile":"nope"}}"#,
+            "error: settings.catalog.profile:",
+        ),
+    ] {
+        let out = set("bad.json", text, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}: {stderr}");
+        assert!(stderr.starts_with(why), "{text}: {stderr}");
+    }
+    assert_eq!(
+        raw_rows(&path, "acme").len(),
+        rows,
+        "a refused change records nothing"
+    );
+    assert_eq!(show()["catalog"]["profile"], "contact-center");
+    // --replace is the whole document: what it leaves out is gone.
+    assert!(
+        set("r.json", r#"{"retention":{"days":365}}"#, &["--replace"])
+            .status
+            .success()
+    );
+    let replaced = show();
+    assert_eq!(replaced["retention"]["days"], 365);
+    assert_eq!(
+        replaced["catalog"]["profile"],
+        serde_json::Value::Null,
+        "{replaced}"
+    );
+    assert_eq!(replaced["catalog"]["actions"], serde_json::json!([]));
 }
 
 #[test]

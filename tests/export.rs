@@ -301,21 +301,29 @@ fn the_cli_refuses_bad_export_options_with_one_line() {
         ),
         (
             vec!["--utc-offset", "CET"],
-            "error: utc_offset: must be Z or +HH:MM",
+            "error: --utc-offset: must be Z or +HH:MM",
         ),
         (
             vec!["--format", "jsonl", "--bom"],
-            "error: byte_order_mark: only for CSV exports",
+            "error: --bom: only for CSV exports",
         ),
         (
             vec!["--ip", "10.0.0.0/33"],
-            "error: filter.ip: not an IP address or CIDR block",
+            "error: --ip: not an IP address or CIDR block",
         ),
         (
             vec!["--actor-name", "Ana;DROP"],
-            "error: filter.actor_name: use only letters, digits, whitespace or underscores",
+            "error: --actor-name: use only letters, digits, whitespace or underscores",
         ),
-        (vec!["--target", "user:"], "error: filter.target_id:"),
+        (vec!["--target", "user:"], "error: --target:"),
+        (
+            vec!["--ip", " 10.0.0.1"],
+            "error: --ip: whitespace around the address",
+        ),
+        (
+            vec!["--from", "2026-01-02", "--to", "2026-01-01"],
+            "error: --to: must be later than --from",
+        ),
     ] {
         let (code, stderr) = run_err(
             audit_host(dir.path())
@@ -329,4 +337,72 @@ fn the_cli_refuses_bad_export_options_with_one_line() {
         assert_eq!(stderr.lines().count(), 1);
         assert!(!dir.path().join("x.csv").exists());
     }
+}
+
+#[test]
+fn json_lines_escape_the_unicode_line_breaks_and_still_verify() {
+    let (dir, path) = temp_store();
+    let s = path.to_str().unwrap();
+    let breaks = "a\u{2028}b\u{2029}c\u{85}d";
+    let input = serde_json::json!({
+        "tenant": "acme", "action": "user.updated", "outcome": "success",
+        "actor": {"id": "u", "kind": "user", "name": format!("Ana{breaks}")},
+        "after": {"note": breaks},
+    });
+    let stored = run_ok(
+        audit_host(dir.path())
+            .args(["--store", s, "append"])
+            .arg(write(&dir, "e.json", &input.to_string())),
+    );
+    run_ok(audit_host(dir.path()).args([
+        "keygen",
+        "--private-key",
+        "k.key",
+        "--public-key",
+        "k.pub",
+    ]));
+    run_ok(audit_host(dir.path()).args([
+        "--store",
+        s,
+        "checkpoint",
+        "--tenant",
+        "acme",
+        "--signing-key",
+        "k.key",
+        "--output",
+        "cp.json",
+        "--export",
+        "x.jsonl",
+    ]));
+    let query = run_ok(audit_host(dir.path()).args([
+        "--store", s, "query", "--tenant", "acme", "--format", "jsonl",
+    ]));
+    let export = std::fs::read_to_string(dir.path().join("x.jsonl")).unwrap();
+    for (name, text) in [("append", &stored), ("query", &query), ("export", &export)] {
+        assert!(
+            !text.contains(['\u{2028}', '\u{2029}', '\u{85}']),
+            "{name}: {text}"
+        );
+        assert!(text.contains(r"a\u2028b\u2029c\u0085d"), "{name}: {text}");
+    }
+    // Every reader that splits at Unicode line breaks sees whole lines, and
+    // each line is the stored value.
+    let first: serde_json::Value = serde_json::from_str(stored.trim()).unwrap();
+    assert_eq!(first["actor"]["name"], format!("Ana{breaks}"));
+    assert_eq!(first["changes"][0]["new"], breaks);
+    assert_eq!(
+        query.lines().count(),
+        2,
+        "the event and the read it left: {query}"
+    );
+    let out = run_ok(audit_host(dir.path()).args([
+        "--store",
+        s,
+        "verify",
+        "--export",
+        "x.jsonl",
+        "--public-key",
+        "k.pub",
+    ]));
+    assert!(out.contains("intact"), "{out}");
 }

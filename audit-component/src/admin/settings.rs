@@ -26,6 +26,21 @@ pub fn put(
     apply(store, clock, tenant, &old, &new, actor, None)
 }
 
+/// Applies `patch`, a JSON Merge Patch (RFC 7396), to the tenant's settings
+/// and records the change as [`put`] does: the way to change one member
+/// without restating, and so without dropping, the others.
+pub fn patch(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    tenant: &str,
+    patch: &str,
+    actor: Actor,
+) -> Result<Event> {
+    let old = settings::load(store, tenant)?;
+    let new = settings::merge(&old, patch)?;
+    apply(store, clock, tenant, &old, &new, actor, None)
+}
+
 /// Stores `new` in place of `old` (both already checked) and records the
 /// change by `actor`, with `metadata` (a JSON object) when given: what
 /// [`put`] and registrations of actions ([`crate::admin::register`]) share.

@@ -29,4 +29,20 @@ impl wadmin::Guest for Component {
         .map(event_out)
         .map_err(error)
     }
+
+    fn patch_settings(
+        tenant: String,
+        patch: String,
+        actor: wit::Actor,
+    ) -> Result<wit::Event, wit::Error> {
+        crate::admin::settings::patch(
+            &mut HostStore,
+            &mut HostClock,
+            &tenant,
+            &patch,
+            actor_in(actor),
+        )
+        .map(event_out)
+        .map_err(error)
+    }
 }

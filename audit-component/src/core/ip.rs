@@ -12,6 +12,14 @@ pub fn canonical(text: &str) -> Result<String, &'static str> {
     if text.is_empty() {
         return Err("empty; leave the field out when the address is unknown");
     }
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("empty; leave the field out when the address is unknown");
+    }
+    if trimmed != text && !trimmed.contains(char::is_whitespace) && !trimmed.contains(',') {
+        // Refused rather than trimmed: what is stored is what was given.
+        return Err("whitespace around the address; send the address alone");
+    }
     if text.contains(',') || text.contains(char::is_whitespace) {
         return Err("must be one address, not a list (pick the client from X-Forwarded-For first)");
     }
@@ -79,5 +87,13 @@ mod tests {
         assert_eq!(canonical("unknown").unwrap_err(), "not an IP address");
         assert_eq!(canonical("1.2.3.256").unwrap_err(), "not an IP address");
         assert_eq!(canonical("1.2.3").unwrap_err(), "not an IP address");
+        for padded in [" 1.2.3.4", "1.2.3.4 ", "\t::1\n"] {
+            assert!(
+                canonical(padded).unwrap_err().contains("whitespace around"),
+                "{padded:?}"
+            );
+        }
+        assert!(canonical("   ").unwrap_err().contains("empty"));
+        assert!(canonical(" 1.2.3.4 5.6.7.8").unwrap_err().contains("list"));
     }
 }

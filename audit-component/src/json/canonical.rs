@@ -116,9 +116,33 @@ pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Canonical JSON `text` with U+2028, U+2029 and U+0085 written as `\u`
+/// escapes: the same JSON value, on a line that no reader splitting lines
+/// at Unicode line breaks (Python's `str.splitlines`, editors, JavaScript
+/// before ES2019) cuts in two. What an event line carries (`codec.to-json`,
+/// JSON Lines exports); what is hashed stays RFC 8785, and a verifier
+/// parses the line, so both forms verify alike.
+pub fn line_safe(text: String) -> String {
+    // The separators are the only characters starting with these bytes
+    // that need escaping; most text has neither, and is returned as it is.
+    if memchr::memchr2(0xe2, 0xc2, text.as_bytes()).is_none() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 12);
+    for c in text.chars() {
+        match c {
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            '\u{85}' => out.push_str("\\u0085"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_string;
+    use super::{line_safe, to_string};
     use serde_json::json;
 
     fn canon(text: &str) -> String {
@@ -155,6 +179,20 @@ mod tests {
         assert_eq!(canon("9007199254740993"), "9007199254740993");
         assert_eq!(canon("-9223372036854775808"), "-9223372036854775808");
         assert_eq!(canon("18446744073709551615"), "18446744073709551615");
+    }
+
+    #[test]
+    fn line_breaks_beyond_ascii_are_escaped_on_a_line_only() {
+        let value = json!({"a": "x\u{2028}y\u{2029}z\u{85}—é"});
+        let line = line_safe(to_string(&value));
+        assert_eq!(line, r#"{"a":"x\u2028y\u2029z\u0085—é"}"#);
+        assert_eq!(line.lines().count(), 1);
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(to_string(&back), to_string(&value), "the same value");
+        assert_eq!(
+            line_safe("{\"a\":\"plain é\"}".into()),
+            "{\"a\":\"plain é\"}"
+        );
     }
 
     #[test]

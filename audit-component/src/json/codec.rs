@@ -207,11 +207,12 @@ fn kind_of(found: &str) -> &'static str {
     }
 }
 
-/// A stored event as one line of canonical JSON, `hash` included.
+/// A stored event as one line of canonical JSON, `hash` included, with the
+/// Unicode line separators escaped ([`canonical::line_safe`]).
 pub fn to_json(event: &Event) -> Result<String> {
     let value =
         serde_json::to_value(event).map_err(|e| Error::Other(format!("encoding an event: {e}")))?;
-    Ok(canonical::to_string(&value))
+    Ok(canonical::line_safe(canonical::to_string(&value)))
 }
 
 #[cfg(test)]

@@ -11,4 +11,4 @@ pub mod retention;
 pub mod rules;
 pub mod tenant;
 
-pub use tenant::{TenantSettings, load, parse, to_json};
+pub use tenant::{TenantSettings, load, merge, parse, to_json};

@@ -50,10 +50,33 @@ impl TenantSettings {
 
 /// Parses a settings document; errors name the member (`settings.x`).
 pub fn parse(text: &str) -> Result<TenantSettings> {
+    from_value(parse_object(text)?)
+}
+
+/// Applies `patch`, a JSON Merge Patch (RFC 7396), to `settings`: a member
+/// given replaces the current one (objects merge member by member, arrays
+/// and values replace), a member set to `null` returns to its default.
+/// Errors name the member of the patched document (`settings.x`).
+pub fn merge(settings: &TenantSettings, patch: &str) -> Result<TenantSettings> {
+    // A patch that is not an object would replace the whole document
+    // (RFC 7396): that is `parse`, never a patch.
+    let patch = parse_object(patch)?;
+    let mut doc = serde_json::to_value(settings)
+        .map_err(|e| Error::Other(format!("encoding settings: {e}")))?;
+    json_patch::merge(&mut doc, &patch);
+    from_value(doc)
+}
+
+fn parse_object(text: &str) -> Result<serde_json::Value> {
     let value = parse::parse_json("settings", text)?;
     if !value.is_object() {
         return Err(Error::invalid("settings", "must be a JSON object"));
     }
+    Ok(value)
+}
+
+/// Checks a settings document already parsed as JSON.
+fn from_value(value: serde_json::Value) -> Result<TenantSettings> {
     let settings: TenantSettings = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." {

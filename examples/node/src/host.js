@@ -99,6 +99,7 @@ export class Session {
   getEvent(tenant, id, viewer) { return this.#call('log', 'getEvent', tenant, id, viewer); }
   getSettings(tenant) { return this.#call('admin', 'getSettings', tenant); }
   putSettings(tenant, settings, actor) { return this.#call('admin', 'putSettings', tenant, settings, actor); }
+  patchSettings(tenant, patch, actor) { return this.#call('admin', 'patchSettings', tenant, patch, actor); }
   diff(request) { return this.#call('diff', 'diff', request); }
   verify(tenant, checkpoints = [], publicKeys = []) { return this.#call('integrity', 'verify', tenant, checkpoints, publicKeys); }
   purge(tenant, actor) { return this.#call('integrity', 'purge', tenant, actor); }

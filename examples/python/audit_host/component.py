@@ -141,6 +141,9 @@ class Session:
     def put_settings(self, tenant: str, settings: str, actor: dict) -> dict:
         return self._call("admin", "put-settings", tenant, settings, actor)
 
+    def patch_settings(self, tenant: str, patch: str, actor: dict) -> dict:
+        return self._call("admin", "patch-settings", tenant, patch, actor)
+
     def diff(self, request: dict) -> dict:
         return self._call("diff", "diff", request)
 

@@ -5,7 +5,7 @@
 //! component's `auth` interface (the one path for them: `append` refuses
 //! their actions), from the JSON of the WIT records.
 
-use super::filter_args::FilterArgs;
+use super::filter_args::{FilterArgs, named_by_flags};
 use super::global::Global;
 use super::page_args::{Format, PageArgs};
 use super::render;
@@ -66,7 +66,9 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         .filter
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("--tenant: required"))?;
-    let page = session.auth_log(&args.page.request(filter))?;
+    let page = session
+        .auth_log(&args.page.request(filter))
+        .map_err(named_by_flags)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.page.format {

@@ -7,7 +7,7 @@
 //! file, and the command exits 1. What a path may name is `output.rs`'s
 //! rule: never the store or its key, an existing file only with --force.
 
-use super::filter_args::FilterArgs;
+use super::filter_args::{FilterArgs, named_by_flags};
 use super::global::Global;
 use super::input;
 use super::output::Output;
@@ -111,7 +111,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut export = session.export(&request)?;
+    let mut export = session.export(&request).map_err(named_by_flags)?;
     let bar = (file.is_some() && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(

@@ -1,7 +1,10 @@
 //! The filter and viewer flags shared by `audit-host query` and `export`.
 //! They only carry text to the component, which checks and applies them.
 
-use audit_host::bindings::{Actor, ActorKind, Filter, Order, OutcomeKind, RequestContext, Viewer};
+use audit_host::HostError;
+use audit_host::bindings::{
+    Actor, ActorKind, Error, Filter, Order, OutcomeKind, RequestContext, Viewer,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct FilterArgs {
@@ -135,6 +138,80 @@ impl FilterArgs {
     /// The WIT viewer.
     pub fn viewer(&self) -> Viewer {
         viewer(&self.viewer, &self.viewer_roles)
+    }
+}
+
+/// The flag that sets each field of the WIT filter and viewer.
+const FLAGS: [(&str, &str); 15] = [
+    ("filter.tenant", "--tenant"),
+    ("filter.since", "--from"),
+    ("filter.until", "--to"),
+    ("filter.actor_id", "--actor"),
+    ("filter.actor_name", "--actor-name"),
+    ("filter.action", "--action"),
+    ("filter.category", "--category"),
+    ("filter.change_type", "--change-type"),
+    ("filter.target_kind", "--target"),
+    ("filter.target_id", "--target"),
+    ("filter.outcome", "--outcome"),
+    ("filter.ip", "--ip"),
+    ("filter.text", "--text"),
+    ("viewer.actor.id", "--viewer"),
+    ("viewer.roles", "--viewer-role"),
+];
+
+/// The flag that sets each other field of a query or an export request,
+/// when an error names exactly that field (these words also occur in
+/// reasons, as words).
+const REQUEST_FLAGS: [(&str, &str); 4] = [
+    ("limit", "--limit"),
+    ("cursor", "--cursor"),
+    ("utc_offset", "--utc-offset"),
+    ("byte_order_mark", "--bom"),
+];
+
+/// The component's refusal of a field of a query or an export, naming the
+/// flag the user typed (`--from`, not the WIT's `filter.since`), in the
+/// field and in the reason; every other error as it is.
+pub fn named_by_flags(e: HostError) -> HostError {
+    let flag = |text: &str| {
+        if let Some((_, flag)) = REQUEST_FLAGS.iter().find(|(field, _)| *field == text) {
+            return flag.to_string();
+        }
+        let mut text = text.to_string();
+        for (field, flag) in FLAGS {
+            // `viewer.roles[2]` is the third --viewer-role: the index goes.
+            if let Some(at) = text.find(field) {
+                let mut end = at + field.len();
+                if text[end..].starts_with('[')
+                    && let Some(close) = text[end..].find(']')
+                {
+                    end += close + 1;
+                }
+                text.replace_range(at..end, flag);
+            }
+        }
+        text
+    };
+    match e {
+        HostError::Audit(Error::InvalidInput(mut f)) => {
+            f.field = flag(&f.field);
+            f.reason = flag(&f.reason);
+            HostError::Audit(Error::InvalidInput(f))
+        }
+        HostError::Refused(Error::InvalidInput(mut f)) => {
+            f.field = flag(&f.field);
+            HostError::Refused(Error::InvalidInput(f))
+        }
+        HostError::Audit(Error::LimitExceeded(mut l)) => {
+            l.field = flag(&l.field);
+            HostError::Audit(Error::LimitExceeded(l))
+        }
+        HostError::Refused(Error::LimitExceeded(mut l)) => {
+            l.field = flag(&l.field);
+            HostError::Refused(Error::LimitExceeded(l))
+        }
+        other => other,
     }
 }
 

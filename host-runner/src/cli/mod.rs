@@ -56,7 +56,8 @@ enum Command {
     /// Export a tenant's events matching a filter as CSV or JSON Lines,
     /// streamed to standard output or a file.
     Export(export::Args),
-    /// Show or replace a tenant's settings (recorded in its log).
+    /// Show, change or replace a tenant's settings (every change recorded in
+    /// its log).
     Settings(settings::Args),
     /// Compare two JSON documents: print the RFC 6902 patch (or the change
     /// list), with secrets redacted as the log would store them.

@@ -1,6 +1,6 @@
 //! `audit-host query`: one page of a tenant's events.
 
-use super::filter_args::FilterArgs;
+use super::filter_args::{FilterArgs, named_by_flags};
 use super::global::Global;
 use super::page_args::{Format, PageArgs};
 use super::render;
@@ -19,7 +19,9 @@ pub struct Args {
 
 pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut session = cli.session()?;
-    let page = session.query(&args.page.request(&args.filter))?;
+    let page = session
+        .query(&args.page.request(&args.filter))
+        .map_err(named_by_flags)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.page.format {

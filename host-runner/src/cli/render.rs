@@ -24,7 +24,9 @@ pub fn safe(text: &str) -> String {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c as u32, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff)
+    // Zero-width and bidirectional marks, embeddings, overrides and isolates
+    // (U+061C is the Arabic letter mark), line and paragraph separators.
+    matches!(c as u32, 0x061c | 0x180e | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff)
 }
 
 /// Cuts text to `width` characters, marking the cut with `…`.
@@ -284,6 +286,10 @@ mod tests {
         assert_eq!(safe("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(safe("zero\u{200b}width"), "zero\\u{200b}width");
         assert_eq!(safe("\u{85}"), "\\u{85}");
+        assert_eq!(
+            safe("a\u{61c}b\u{2066}c\u{2069}"),
+            "a\\u{61c}b\\u{2066}c\\u{2069}"
+        );
         assert_eq!(safe("Smyth ñ 漢"), "Smyth ñ 漢");
     }
 }

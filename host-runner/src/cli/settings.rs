@@ -1,4 +1,4 @@
-//! `audit-host settings`: show or replace a tenant's settings.
+//! `audit-host settings`: show, change or replace a tenant's settings.
 
 use super::global::Global;
 use anyhow::Result;
@@ -20,8 +20,11 @@ enum Action {
         #[arg(long)]
         tenant: String,
     },
-    /// Replace the tenant's settings with a JSON object (members left out
-    /// take their defaults); the change is recorded in the tenant's log.
+    /// Change the tenant's settings by a JSON object merged into them
+    /// (RFC 7396: members left out are kept, `null` returns a member to its
+    /// default); with --replace, the object replaces them instead (members
+    /// left out take their defaults). The change is recorded in the
+    /// tenant's log.
     Set {
         /// The tenant.
         #[arg(long)]
@@ -32,6 +35,10 @@ enum Action {
         /// Who makes the change (recorded as the event's actor).
         #[arg(long, default_value = "local-operator", value_name = "ID")]
         actor: String,
+        /// Replace the whole document: every member left out, the profile
+        /// and registered actions included, returns to its default.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -44,6 +51,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             tenant,
             input,
             actor,
+            replace,
         } => {
             let text = super::input::text("settings set", input, cli.max_input_bytes())?;
             let actor = Actor {
@@ -53,7 +61,11 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
                 kind: ActorKind::User,
             };
             let mut session = cli.session()?;
-            let event = session.put_settings(tenant, &text, &actor)?;
+            let event = if *replace {
+                session.put_settings(tenant, &text, &actor)?
+            } else {
+                session.patch_settings(tenant, &text, &actor)?
+            };
             println!("{}", session.to_json(&event)?);
         }
     }

@@ -1,5 +1,5 @@
 //! The `admin` interface through a session: a tenant's settings, read and
-//! replaced (the change recorded in its log).
+//! replaced or patched (each change recorded in its log).
 
 use crate::bindings::*;
 use crate::boundary;
@@ -34,6 +34,29 @@ impl Session {
             audit
                 .audit_log_admin()
                 .call_put_settings(store, tenant, &settings, actor)
+        })
+    }
+    /// Changes the tenant's settings by a JSON Merge Patch (RFC 7396);
+    /// returns the `audit_log.settings_updated` event that records the change.
+    pub fn patch_settings(
+        &mut self,
+        tenant: &str,
+        patch: &str,
+        actor: &Actor,
+    ) -> Result<Event, HostError> {
+        boundary::strings(
+            [
+                ("tenant", tenant),
+                ("settings", patch),
+                ("actor.id", &actor.id),
+            ],
+            self.options().max_input_bytes,
+        )?;
+        let patch = patch.to_string();
+        self.call(|audit, store| {
+            audit
+                .audit_log_admin()
+                .call_patch_settings(store, tenant, &patch, actor)
         })
     }
 }

@@ -180,6 +180,10 @@ impl admin::Guest for Fixture {
     fn put_settings(_: String, _: String, _: wit::Actor) -> Result<wit::Event, wit::Error> {
         refuse()
     }
+
+    fn patch_settings(_: String, _: String, _: wit::Actor) -> Result<wit::Event, wit::Error> {
+        refuse()
+    }
 }
 
 impl data_export::Guest for Fixture {
