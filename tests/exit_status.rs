@@ -189,3 +189,77 @@ fn reading_commands_into_a_closed_pipe_end_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn events_with_an_idempotency_key_are_stored_once_however_often_they_are_sent() {
+    let (dir, store) = temp_store();
+    let s = store.to_str().unwrap();
+    let keyed = |n: usize, action: &str| {
+        (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"tenant":"acme","action":"{action}","actor":{{"id":"u","kind":"user"}},"outcome":"success","idempotency_key":"order-{i}"}}"#
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let file = write(&dir, "keyed.jsonl", &keyed(2_500, "user.updated"));
+    // The first attempt loses its acknowledgements after one batch.
+    let mut child = audit_host(dir.path())
+        .args(["--store", s, "append", "--batch-size", "1000"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("except events with an idempotency_key"));
+    // Two retries at once, then one more: every event is stored once, and
+    // every retry acknowledges all of them, the first attempt's included.
+    let retry = || {
+        audit_host(dir.path())
+            .args(["--store", s, "append", "--batch-size", "700"])
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (retry(), retry());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for out in [&a, &b] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let again = run_ok(
+        audit_host(dir.path())
+            .args(["--store", s, "append", "--batch-size", "1000"])
+            .arg(&file),
+    );
+    assert_eq!(String::from_utf8_lossy(&a.stdout), again);
+    assert_eq!(String::from_utf8_lossy(&b.stdout), again);
+    assert_eq!(first, again.lines().next().unwrap().to_string() + "\n");
+    assert_eq!(verify_chain(&store, "acme"), 2_500);
+    // The same key on another event is refused, named by its index in the
+    // whole input, and nothing of its batch is stored.
+    let (code, stderr) = run_err(
+        audit_host(dir.path())
+            .args(["--store", s, "append", "--batch-size", "1000"])
+            .arg(write(&dir, "other.jsonl", &keyed(1_200, "user.created"))),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: events[0].idempotency_key: already the key of event "),
+        "{stderr}"
+    );
+    assert_eq!(verify_chain(&store, "acme"), 2_500);
+}

@@ -71,6 +71,7 @@ pub fn event(tenant: &str, action: &str) -> EventInput {
         before: None,
         after: None,
         metadata: None,
+        idempotency_key: None,
     }
 }
 

@@ -117,6 +117,7 @@ fn varied(i: usize) -> EventInput {
         metadata: i
             .is_multiple_of(2)
             .then(|| format!(r#"{{"reason":"ticket {}","n":{i}}}"#, i % 100)),
+        idempotency_key: None,
     }
 }
 

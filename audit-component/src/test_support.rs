@@ -78,5 +78,6 @@ pub fn input(tenant: &str, action: &str) -> EventInput {
         before: None,
         after: None,
         metadata: None,
+        idempotency_key: None,
     }
 }

@@ -165,6 +165,7 @@ impl Generator {
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),
             metadata: Some(format!(r#"{{"screen":"Admin","n":{k}}}"#)),
+            idempotency_key: None,
         }
     }
 

@@ -28,6 +28,7 @@ pub fn event_input(e: &m::EventInput) -> b::EventInput {
         before: e.before.clone(),
         after: e.after.clone(),
         metadata: e.metadata.clone(),
+        idempotency_key: e.idempotency_key.clone(),
     }
 }
 

@@ -59,6 +59,7 @@ fn log() -> &'static MemoryStore {
                 before: None,
                 after: None,
                 metadata: None,
+                idempotency_key: None,
             })
             .collect();
         append::append_batch(&mut store, &mut Fixed, inputs).expect("the log is valid");

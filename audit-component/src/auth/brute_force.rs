@@ -154,5 +154,6 @@ pub fn check(
         before: None,
         after: None,
         metadata: Some(canonical::to_string(&metadata)),
+        idempotency_key: None,
     }))
 }

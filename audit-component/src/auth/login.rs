@@ -72,6 +72,7 @@ pub fn record_login(
         metadata: Some(canonical::to_string(
             &json!({ "method": attempt.method.as_str() }),
         )),
+        idempotency_key: None,
     };
     let prepared = prepare(store, input)?;
     let mut batch = vec![];

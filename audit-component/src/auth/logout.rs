@@ -82,6 +82,7 @@ pub fn record_logout(
         before: None,
         after: None,
         metadata: Some(canonical::to_string(&metadata)),
+        idempotency_key: None,
     };
     let prepared = prepare(store, input)?;
     single(commit(store, clock, vec![prepared])?)

@@ -52,6 +52,7 @@ pub fn record_recovery(
         before: None,
         after: None,
         metadata: None,
+        idempotency_key: None,
     };
     let prepared = prepare(store, input)?;
     single(commit(store, clock, vec![prepared])?)

@@ -174,6 +174,7 @@ pub(super) fn input(e: wit::EventInput) -> model::EventInput {
         before: e.before,
         after: e.after,
         metadata: e.metadata,
+        idempotency_key: e.idempotency_key,
     }
 }
 
@@ -189,6 +190,7 @@ pub(super) fn input_out(e: model::EventInput) -> wit::EventInput {
         before: e.before,
         after: e.after,
         metadata: e.metadata,
+        idempotency_key: e.idempotency_key,
     }
 }
 
@@ -246,6 +248,7 @@ pub(super) fn event_out(e: model::Event) -> wit::Event {
         category: e.category,
         change_type: e.change_type,
         correlation_id: e.correlation_id,
+        idempotency_key: e.idempotency_key,
         actor: actor_out(e.actor),
         targets: e.targets.into_iter().map(target_out).collect(),
         outcome: outcome_out(e.outcome, e.failure_reason),
@@ -270,6 +273,7 @@ pub(super) fn event_in(e: wit::Event) -> crate::Result<model::Event> {
         category: e.category,
         change_type: e.change_type,
         correlation_id: e.correlation_id,
+        idempotency_key: e.idempotency_key,
         actor: actor_in(e.actor),
         targets: e.targets.into_iter().map(target_in).collect(),
         outcome,

@@ -33,7 +33,29 @@ pub fn event_id(tenant: &str, seq: u64, recorded_at_nanos: i128) -> String {
     b[6..].copy_from_slice(&digest[..10]);
     b[6] = 0x70 | (b[6] & 0x0f); // version 7
     b[8] = 0x80 | (b[8] & 0x3f); // RFC 9562 variant
-    let x = hex(&b);
+    uuid_text(&b)
+}
+
+/// The id of an event its producer gave an idempotency key: UUID version 8
+/// text from SHA-256 over the tenant and the key alone, so that a retry
+/// finds the event it stored first by id (`store.get`), whenever and by
+/// whichever writer it was stored. Such ids do not sort by time.
+pub fn keyed_event_id(tenant: &str, key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"audit:log/idempotency-key\0");
+    h.update(tenant.as_bytes());
+    h.update(b"\0");
+    h.update(key.as_bytes());
+    let digest = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = 0x80 | (b[6] & 0x0f); // version 8
+    b[8] = 0x80 | (b[8] & 0x3f); // RFC 9562 variant
+    uuid_text(&b)
+}
+
+fn uuid_text(b: &[u8; 16]) -> String {
+    let x = hex(b);
     format!(
         "{}-{}-{}-{}-{}",
         &x[..8],
@@ -80,5 +102,16 @@ mod tests {
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
         // the time prefix sorts
         assert!(event_id("acme", 9, t) < event_id("acme", 1, t + 1_000_000));
+    }
+
+    #[test]
+    fn keyed_ids_are_uuid_v8_of_the_tenant_and_key() {
+        let id = keyed_event_id("acme", "order-17");
+        assert_eq!(id, keyed_event_id("acme", "order-17"));
+        assert_ne!(id, keyed_event_id("acme", "order-18"));
+        assert_ne!(id, keyed_event_id("other", "order-17"));
+        assert_eq!(&id[14..15], "8");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+        assert_ne!(&id[14..15], &event_id("acme", 1, 0)[14..15]);
     }
 }

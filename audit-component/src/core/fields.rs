@@ -43,3 +43,34 @@ pub fn action(a: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// The longest idempotency key, in bytes (as Stripe's).
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 255;
+
+/// An idempotency key: 1 to 255 visible ASCII characters (a UUID, a
+/// request id, a hash of the producer's own record), so that it reads the
+/// same in every header, file and language.
+pub fn idempotency_key(k: &str) -> Result<()> {
+    const FIELD: &str = "idempotency_key";
+    if k.is_empty() {
+        return Err(Error::invalid(
+            FIELD,
+            "empty; leave the field out for an event without a key",
+        ));
+    }
+    if k.len() > MAX_IDEMPOTENCY_KEY_BYTES {
+        return Err(Error::too_large(
+            FIELD,
+            MAX_IDEMPOTENCY_KEY_BYTES,
+            k.len(),
+            "bytes",
+        ));
+    }
+    if !k.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            FIELD,
+            "only visible ASCII characters (no spaces or control characters)",
+        ));
+    }
+    Ok(())
+}

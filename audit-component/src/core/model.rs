@@ -125,6 +125,9 @@ pub struct EventInput {
     pub after: Option<String>,
     /// Metadata object, JSON text.
     pub metadata: Option<String>,
+    /// The producer's key for this event: a retry with the same key
+    /// returns the event first stored instead of storing it again.
+    pub idempotency_key: Option<String>,
 }
 
 /// The operation of one change (RFC 6902 names).
@@ -224,6 +227,9 @@ pub struct Event {
     /// The id shared by the events of one bulk operation (its parent's id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
+    /// The producer's idempotency key, when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
     /// Who.
     pub actor: Actor,
     /// What.

@@ -42,6 +42,7 @@ pub fn event(tenant: &str, action: &str, actor: Actor) -> EventInput {
         before: None,
         after: None,
         metadata: None,
+        idempotency_key: None,
     }
 }
 

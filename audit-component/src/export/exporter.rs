@@ -469,6 +469,7 @@ mod tests {
                 before: Some(r#"{"a":1,"b":"x"}"#.into()),
                 after: Some(serde_json::json!({"a": -2, "b": name}).to_string()),
                 metadata: None,
+                idempotency_key: None,
             })
             .collect();
         append_batch(&mut s, &mut Fixed, inputs).unwrap();
@@ -638,6 +639,7 @@ mod tests {
                     .to_string(),
                 ),
                 metadata: (i % 2 == 0).then(|| r#"{"z":1,"a":"\u00e9\n"}"#.to_string()),
+                idempotency_key: None,
             })
             .collect();
         let (parent, children) = (inputs[0].clone(), inputs[1..4].to_vec());

@@ -102,6 +102,7 @@ pub(crate) fn commit_with<S: Store>(
 ) -> Result<Vec<Event>> {
     let now = time::storable(clock.now(), "the host's clock")
         .map_err(|why| Error::Other(format!("not recorded: {why}")))?;
+    let keyed = keyed_ids(&prepared)?;
     for _ in 0..MAX_CONFLICT_RETRIES {
         let mut heads: BTreeMap<&str, Head> = BTreeMap::new();
         // Recorded time never moves backwards along a chain: a clock behind
@@ -123,21 +124,44 @@ pub(crate) fn commit_with<S: Store>(
                 heads.insert(&p.tenant, head);
             }
         }
+        // The events a retry already stored, found again by their keyed id.
+        // Looked up after the heads were read: an event stored after that
+        // makes this write conflict, and the next attempt finds it.
+        let mut stored: Vec<Option<Event>> = Vec::with_capacity(prepared.len());
+        for (i, (p, id)) in prepared.iter().zip(&keyed).enumerate() {
+            stored.push(match id {
+                Some(id) => {
+                    already_stored(store, p, id).map_err(|e| e.within(&format!("events[{i}]")))?
+                }
+                None => None,
+            });
+        }
         let mut events = Vec::with_capacity(prepared.len());
         let mut rows = Vec::with_capacity(prepared.len());
         // The id of the last parent sealed: its children's correlation id.
         let mut parent: Option<String> = None;
-        for p in &prepared {
+        for ((p, id), found) in prepared.iter().zip(&keyed).zip(stored) {
+            if let Some(event) = found {
+                if p.correlation == Correlation::Parent {
+                    parent = Some(event.id.clone());
+                }
+                events.push(event);
+                continue;
+            }
             let head = heads
                 .get_mut(p.tenant.as_str())
                 .expect("every tenant's head was read");
-            let (event, row) = seal(p, head, recorded_at, &mut parent)?;
+            let (event, row) = seal(p, id.clone(), head, recorded_at, &mut parent)?;
             *head = Head {
                 seq: row.seq,
                 hash: row.hash.clone(),
             };
             events.push(event);
             rows.push(row);
+        }
+        if rows.is_empty() {
+            // Every event was a retry of one already stored.
+            return Ok(events);
         }
         match write(store, rows) {
             Ok(()) => return Ok(events),
@@ -148,6 +172,57 @@ pub(crate) fn commit_with<S: Store>(
     Err(Error::Store(format!(
         "other writers kept appending to the same log; gave up after {MAX_CONFLICT_RETRIES} attempts"
     )))
+}
+
+/// The keyed id of each event its producer gave an idempotency key; one key
+/// given twice in a call is refused, naming the second event.
+fn keyed_ids(prepared: &[Prepared]) -> Result<Vec<Option<String>>> {
+    let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut ids = Vec::with_capacity(prepared.len());
+    for (i, p) in prepared.iter().enumerate() {
+        let Some(key) = p.idempotency_key.as_deref() else {
+            ids.push(None);
+            continue;
+        };
+        if let Some(first) = seen.insert((p.tenant.as_str(), key), i) {
+            return Err(Error::invalid(
+                format!("events[{i}].idempotency_key"),
+                format!("also the key of events[{first}]; each event needs its own key"),
+            ));
+        }
+        ids.push(Some(chain::keyed_event_id(&p.tenant, key)));
+    }
+    Ok(ids)
+}
+
+/// The event stored first under `p`'s idempotency key (whose id is `id`),
+/// if any; refused when it is not the event `p` would store.
+fn already_stored(store: &mut impl Store, p: &Prepared, id: &str) -> Result<Option<Event>> {
+    let Some(row) = store.get(&p.tenant, id).map_err(store_error)? else {
+        return Ok(None);
+    };
+    let (seq, event) = (row.seq, row::decode(&p.tenant, row)?);
+    let same = event.idempotency_key == p.idempotency_key
+        && event.action == p.action
+        && event.actor == p.actor
+        && event.targets == p.targets
+        && event.outcome == p.outcome
+        && event.failure_reason == p.failure_reason
+        && event.context == p.context
+        && event.changes == p.changes
+        && event.metadata == p.metadata
+        && p.occurred_at
+            .is_none_or(|t| event.occurred_at == time::format(t));
+    if !same {
+        return Err(Error::invalid(
+            "idempotency_key",
+            format!(
+                "already the key of event {seq} ({}), which differs from this one; a retry sends the same event, a new event needs a new key",
+                event.id
+            ),
+        ));
+    }
+    Ok(Some(event))
 }
 
 /// When the tenant's event at `seq` (its head) was recorded.
@@ -168,6 +243,7 @@ fn last_recorded(store: &mut impl Store, tenant: &str, seq: u64) -> Result<Optio
 /// after `head`; `parent` is the id of the last parent sealed in this call.
 fn seal(
     p: &Prepared,
+    keyed_id: Option<String>,
     head: &Head,
     recorded_at: DateTime<Utc>,
     parent: &mut Option<String>,
@@ -175,7 +251,7 @@ fn seal(
     let seq = head.seq + 1;
     let occurred_at = p.occurred_at.unwrap_or(recorded_at);
     let recorded_nanos = recorded_at.timestamp_nanos_opt().map_or(0, i128::from);
-    let id = chain::event_id(&p.tenant, seq, recorded_nanos);
+    let id = keyed_id.unwrap_or_else(|| chain::event_id(&p.tenant, seq, recorded_nanos));
     let correlation_id = match p.correlation {
         Correlation::None => None,
         Correlation::Parent => {
@@ -197,6 +273,7 @@ fn seal(
         category: p.category.clone(),
         change_type: p.change_type.to_string(),
         correlation_id,
+        idempotency_key: p.idempotency_key.clone(),
         actor: p.actor.clone(),
         targets: p.targets.clone(),
         outcome: p.outcome,
@@ -255,6 +332,86 @@ mod tests {
         assert_eq!(b[0].prev_hash, a.hash.clone().unwrap());
         assert_eq!(b[1].prev_hash, b[0].hash.clone().unwrap());
         assert_eq!(a.occurred_at, a.recorded_at);
+    }
+
+    fn keyed(action: &str, key: &str) -> EventInput {
+        EventInput {
+            idempotency_key: Some(key.into()),
+            after: Some(r#"{"a":1}"#.into()),
+            ..input("acme", action)
+        }
+    }
+
+    #[test]
+    fn a_retry_with_the_same_key_returns_the_first_event_and_stores_nothing() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        let first = append_one(&mut s, &mut c, keyed("user.created", "k-1")).unwrap();
+        assert_eq!(first.id, chain::keyed_event_id("acme", "k-1"));
+        assert_eq!(first.idempotency_key.as_deref(), Some("k-1"));
+        let again = append_one(&mut s, &mut c, keyed("user.created", "k-1")).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(s.head("acme").unwrap().unwrap().seq, 1);
+        // A batch cut short and retried whole: what was stored is returned,
+        // the rest is stored once.
+        let batch = || {
+            vec![
+                keyed("user.created", "k-1"),
+                keyed("user.updated", "k-2"),
+                input("acme", "user.deleted"),
+            ]
+        };
+        let out = append_batch(&mut s, &mut c, batch()).unwrap();
+        assert_eq!(out[0], first);
+        assert_eq!((out[1].seq, out[2].seq), (2, 3));
+        let out2 = append_batch(&mut s, &mut c, batch()).unwrap();
+        assert_eq!(out2[1], out[1], "k-2 stored once");
+        assert_eq!(out2[2].seq, 4, "an event without a key is stored again");
+        // The same key on another tenant is another event.
+        let other = append_one(
+            &mut s,
+            &mut c,
+            EventInput {
+                tenant: "beta".into(),
+                ..keyed("user.created", "k-1")
+            },
+        )
+        .unwrap();
+        assert_ne!(other.id, first.id);
+    }
+
+    #[test]
+    fn a_key_reused_for_another_event_is_refused() {
+        let (mut s, mut c) = (MemoryStore::default(), StepClock(0));
+        append_one(&mut s, &mut c, keyed("user.created", "k-1")).unwrap();
+        let e = append_one(&mut s, &mut c, keyed("user.updated", "k-1")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("events[0].idempotency_key: already the key of event 1"),
+            "{e}"
+        );
+        let e = append_batch(
+            &mut s,
+            &mut c,
+            vec![keyed("user.updated", "k-2"), keyed("user.updated", "k-2")],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("events[1].idempotency_key: also the key of events[0]"),
+            "{e}"
+        );
+        for bad in ["", "has space", "tab\t", "é", &"x".repeat(256)] {
+            let e = append_one(&mut s, &mut c, keyed("user.updated", bad)).unwrap_err();
+            assert!(
+                e.to_string().starts_with("idempotency_key:"),
+                "{bad:?}: {e}"
+            );
+        }
+        assert_eq!(
+            s.head("acme").unwrap().unwrap().seq,
+            1,
+            "nothing more stored"
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Prepared {
     pub label: Option<String>,
     /// How the event links to others recorded in the same call.
     pub correlation: Correlation,
+    /// The producer's idempotency key, checked.
+    pub idempotency_key: Option<String>,
 }
 
 /// How an event is linked to others by a correlation id (a bulk operation
@@ -166,6 +168,7 @@ impl<'s, S: Store> Preparer<'s, S> {
             metadata,
             label: class.label,
             correlation: Correlation::None,
+            idempotency_key: input.idempotency_key,
         })
     }
 }
@@ -182,6 +185,9 @@ fn check(input: EventInput) -> Result<Checked> {
     check_sizes(&input)?;
     fields::tenant(&input.tenant)?;
     fields::action(&input.action)?;
+    if let Some(key) = &input.idempotency_key {
+        fields::idempotency_key(key)?;
+    }
     actor(&input.actor)?;
     for (i, t) in input.targets.iter().enumerate() {
         target(t).map_err(|e| e.within(&format!("targets[{i}]")))?;
@@ -360,6 +366,7 @@ mod tests {
             before: Some(r#"{"last_name":"Smith","role":"agent"}"#.into()),
             after: Some(r#"{"last_name":"Smyth","role":"agent"}"#.into()),
             metadata: Some(r#"{"reason":"typo"}"#.into()),
+            idempotency_key: None,
         }
     }
 

@@ -38,6 +38,7 @@ fn input(i: usize) -> EventInput {
         before: Some(format!(r#"{{"n":{i}}}"#)),
         after: Some(format!(r#"{{"n":{}}}"#, i + 1)),
         metadata: None,
+        idempotency_key: None,
     }
 }
 

@@ -32,6 +32,8 @@ struct JsonInput {
     after: Option<Value>,
     #[serde(default)]
     metadata: Option<Value>,
+    #[serde(default)]
+    idempotency_key: Option<String>,
 }
 
 /// Parses event inputs from JSON text; `default_tenant` fills in a missing
@@ -147,6 +149,7 @@ fn input(value: Value, default_tenant: Option<&str>) -> Result<EventInput> {
         before: text(raw.before),
         after: text(raw.after),
         metadata: text(raw.metadata),
+        idempotency_key: raw.idempotency_key,
     })
 }
 

@@ -115,6 +115,7 @@ fn an_event_body_is_the_value_trees_without_hash() {
         metadata: Some(json!({"zeta": {"b": 2, "a": 1}, "alpha": null})),
         prev_hash: crate::core::chain::GENESIS.into(),
         hash: Some("not part of the body".into()),
+        idempotency_key: None,
     };
     let mut without = serde_json::to_value(&event).unwrap();
     without.as_object_mut().unwrap().remove("hash");

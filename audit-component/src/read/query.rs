@@ -385,6 +385,7 @@ mod tests {
             before: None,
             after: None,
             metadata: None,
+            idempotency_key: None,
         };
         append_batch(&mut s, &mut Fixed, vec![input]).unwrap();
         assert_eq!(actions(&mut s).len(), before + 1);
@@ -532,6 +533,7 @@ mod count_tests {
                 before: None,
                 after: None,
                 metadata: None,
+                idempotency_key: None,
             })
             .collect();
         append_batch(&mut s, &mut Fixed, inputs).unwrap();

@@ -272,7 +272,7 @@ fn unacknowledged(e: anyhow::Error, done: usize, stored: usize) -> anyhow::Error
     anyhow::Error::new(Exit::new(
         STORED_UNACKNOWLEDGED,
         format!(
-            "events[{done}..{}) were stored, but their acknowledgement could not be written ({e:#}); nothing after them was stored",
+            "events[{done}..{}) were stored, but their acknowledgement could not be written ({e:#}); nothing after them was stored (sending them again stores them twice, except events with an idempotency_key)",
             done + stored
         ),
     ))

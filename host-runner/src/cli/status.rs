@@ -8,7 +8,7 @@
 //! | 2 | usage error (from clap); nothing was run |
 //! | 3 | `verify`, `checkpoint`, `purge`: the chain is not intact |
 //! | 4 | `verify`, `checkpoint`: the store has no such tenant |
-//! | 5 | stored, but not every stored event was acknowledged (standard output closed or full, or a trap after the store's commit): do not retry blindly |
+//! | 5 | stored, but not every stored event was acknowledged (standard output closed or full, or a trap after the store's commit): a retry stores them again, except events with an `idempotency_key` |
 //! | 6 | `append` in batches: the acknowledged batches are stored, a later one was refused and nothing after it was stored |
 
 use std::fmt;

@@ -162,6 +162,7 @@ impl codec::Guest for Fixture {
                 before: None,
                 after: None,
                 metadata: None,
+                idempotency_key: None,
             }]);
         }
         refuse()
