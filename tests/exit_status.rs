@@ -263,3 +263,34 @@ fn events_with_an_idempotency_key_are_stored_once_however_often_they_are_sent() 
     );
     assert_eq!(verify_chain(&store, "acme"), 2_500);
 }
+
+#[test]
+fn batches_are_cut_where_the_next_event_would_not_fit_one_call() {
+    let (dir, store) = temp_store();
+    let s = store.to_str().unwrap();
+    let note = "n".repeat(1_000);
+    let big = (0..3_000)
+        .map(|_| {
+            format!(
+                r#"{{"tenant":"acme","action":"user.updated","actor":{{"id":"u","kind":"user"}},"outcome":"success","metadata":{{"note":"{note}"}}}}"#
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    // 3 MB in batches of up to 10,000 events, with one call carrying 1 MiB.
+    let out = run_ok(
+        audit_host(dir.path())
+            .args([
+                "--store",
+                s,
+                "--max-input-mib",
+                "1",
+                "append",
+                "--batch-size",
+                "10000",
+            ])
+            .arg(write(&dir, "big.jsonl", &big)),
+    );
+    assert_eq!(out.lines().count(), 3_000);
+    assert_eq!(verify_chain(&store, "acme"), 3_000);
+}

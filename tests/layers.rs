@@ -389,12 +389,12 @@ impl Graph {
             .collect()
     }
 
-    /// The strongly connected components with more than one file.
-    fn cycles(&self) -> Vec<Vec<PathBuf>> {
+    /// The files, and for each (by index) the files it imports.
+    fn adjacency(&self) -> (Vec<&PathBuf>, Vec<Vec<usize>>) {
         let nodes: Vec<&PathBuf> = self.modules.keys().collect();
         let index: BTreeMap<&PathBuf, usize> =
             nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-        let adj: Vec<Vec<usize>> = nodes
+        let adj = nodes
             .iter()
             .map(|n| {
                 self.edges
@@ -405,6 +405,12 @@ impl Graph {
                     .collect()
             })
             .collect();
+        (nodes, adj)
+    }
+
+    /// The strongly connected components with more than one file.
+    fn cycles(&self) -> Vec<Vec<PathBuf>> {
+        let (nodes, adj) = self.adjacency();
         let components = tarjan(&adj);
         let mut cycles: Vec<Vec<PathBuf>> = components
             .into_iter()
@@ -422,20 +428,7 @@ impl Graph {
     /// The most files one chain of imports passes through (cycles counted
     /// as one file each).
     fn longest_path(&self) -> usize {
-        let nodes: Vec<&PathBuf> = self.modules.keys().collect();
-        let index: BTreeMap<&PathBuf, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-        let adj: Vec<Vec<usize>> = nodes
-            .iter()
-            .map(|n| {
-                self.edges
-                    .get(*n)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| index.get(t).copied())
-                    .collect()
-            })
-            .collect();
+        let (nodes, adj) = self.adjacency();
         let components = tarjan(&adj);
         let mut comp_of = vec![0; nodes.len()];
         for (c, members) in components.iter().enumerate() {

@@ -223,6 +223,122 @@ fn an_existing_file_is_replaced_only_with_force_and_only_once_complete() {
 }
 
 #[test]
+fn a_replaced_file_keeps_its_mode_and_a_private_key_is_never_readable_by_others() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = setup();
+    let s = store.to_str().unwrap();
+    let out = write(&dir, "private.csv", "old\n");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    run_ok(audit_host(dir.path()).args([
+        "--store",
+        s,
+        "export",
+        "--tenant",
+        "acme",
+        "--output",
+        "private.csv",
+        "--force",
+    ]));
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a 0600 export replaced stays 0600: {mode:o}");
+    // The private key's temporary file is 0600 from its creation: watch the
+    // directory while keygen runs and check every file that appears.
+    let keys = tempfile::tempdir().unwrap();
+    let watch = keys.path().to_path_buf();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut modes = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                for entry in std::fs::read_dir(&watch).unwrap().flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if name.contains("priv")
+                        && let Ok(m) = entry.metadata()
+                    {
+                        modes.push((name, m.permissions().mode() & 0o777));
+                    }
+                }
+            }
+            modes
+        })
+    };
+    for _ in 0..20 {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        run_ok(audit_host(keys.path()).args([
+            "keygen",
+            "--private-key",
+            &format!("k{n}.priv"),
+            "--public-key",
+            &format!("k{n}.pub"),
+        ]));
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let modes = seen.join().unwrap();
+    assert!(!modes.is_empty());
+    for (name, mode) in modes {
+        assert_eq!(mode, 0o600, "{name} was {mode:o}");
+    }
+}
+
+#[test]
+fn standard_output_named_as_a_path_is_written_through_the_same_open_file() {
+    let (dir, store) = setup();
+    let s = store.to_str().unwrap();
+    // Into a pipe: /dev/stdout leads to pipe:[N], which no path names.
+    let out = audit_host(dir.path())
+        .args([
+            "--store",
+            s,
+            "export",
+            "--tenant",
+            "acme",
+            "--format",
+            "jsonl",
+            "--output",
+            "/dev/stdout",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with('{'));
+    // Into a file opened for appending (`>> log.jsonl`): appended, even with
+    // --force, never replaced.
+    let log = write(&dir, "log.jsonl", "earlier line\n");
+    let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out = audit_host(dir.path())
+        .args([
+            "--store",
+            s,
+            "export",
+            "--tenant",
+            "acme",
+            "--format",
+            "jsonl",
+            "--force",
+            "--output",
+            "/dev/stdout",
+        ])
+        .stdout(append)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("earlier line\n{"), "{text}");
+}
+
+#[test]
 fn a_fifo_or_a_device_is_written_as_such_and_a_directory_refused() {
     let (dir, store) = setup();
     let s = store.to_str().unwrap();

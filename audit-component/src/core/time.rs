@@ -51,6 +51,11 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, &'static str> {
     if is_leap(t) && !real_leap_second(t) {
         return Err("second 60 only exists at 23:59:60 UTC on a day that had a leap second");
     }
+    // An offset can carry 9999-12-31T23:30:00-01:00 into the year 10000,
+    // which RFC 3339 cannot write back.
+    if !(0..=9999).contains(&t.year()) {
+        return Err("outside the years 0000 to 9999 in UTC");
+    }
     Ok(t)
 }
 
@@ -119,7 +124,9 @@ pub fn micros_ceil(time: DateTime<Utc>) -> i64 {
 
 /// The time from a host clock reading.
 pub fn from_clock(seconds: i64, nanoseconds: u32) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp(seconds, nanoseconds)
+    // A reading of a billion nanoseconds or more would be chrono's leap
+    // second at any minute's end: it stays within its own second instead.
+    DateTime::from_timestamp(seconds, nanoseconds.min(999_999_999))
 }
 
 #[cfg(test)]
@@ -134,6 +141,24 @@ mod tests {
         assert_eq!(format(t), "2026-11-21T10:00:00.120Z");
         let t = parse("2026-11-21T10:00:00.123456789Z").unwrap();
         assert_eq!(format(t), "2026-11-21T10:00:00.123456789Z");
+    }
+
+    #[test]
+    fn times_beyond_the_years_rfc_3339_writes_are_refused() {
+        assert!(
+            parse("9999-12-31T23:30:00-01:00")
+                .unwrap_err()
+                .contains("0000 to 9999")
+        );
+        assert!(
+            parse("0000-01-01T00:00:00+01:00")
+                .unwrap_err()
+                .contains("0000 to 9999")
+        );
+        assert!(parse("9999-12-31T23:59:59Z").is_ok());
+        assert!(parse("0000-01-01T00:00:00Z").is_ok());
+        let t = from_clock(1_483_228_799, 1_500_000_000).unwrap();
+        assert_eq!(format(t), "2016-12-31T23:59:59.999999999Z");
     }
 
     #[test]

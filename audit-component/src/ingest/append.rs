@@ -33,7 +33,7 @@ pub fn append_one(
 ) -> Result<Event> {
     refuse_reserved(&input)?;
     let prepared = Preparer::new(store).prepare(input)?;
-    let mut events = commit(store, clock, vec![prepared])?;
+    let mut events = commit_as(store, clock, vec![prepared], &|_| None)?;
     events
         .pop()
         .ok_or_else(|| Error::Other("the store returned no event".into()))
@@ -83,13 +83,32 @@ pub fn append_batch(
 }
 
 /// Chains prepared events and stores them; on a conflict (another writer
-/// appended first) reads the heads again and re-chains.
+/// appended first) reads the heads again and re-chains. Errors about one
+/// event name it `events[i]`.
 pub(crate) fn commit(
     store: &mut impl Store,
     clock: &mut impl Clock,
     prepared: Vec<Prepared>,
 ) -> Result<Vec<Event>> {
-    commit_with(store, clock, prepared, |store, rows| store.append(rows))
+    commit_as(store, clock, prepared, &batch_name)
+}
+
+/// How a batch names its events in errors.
+fn batch_name(i: usize) -> Option<String> {
+    Some(format!("events[{i}]"))
+}
+
+/// [`commit`], naming the event at index `i` `name(i)` in errors (none: a
+/// call of one event names only the field).
+pub(crate) fn commit_as(
+    store: &mut impl Store,
+    clock: &mut impl Clock,
+    prepared: Vec<Prepared>,
+    name: &dyn Fn(usize) -> Option<String>,
+) -> Result<Vec<Event>> {
+    commit_with(store, clock, prepared, name, |store, rows| {
+        store.append(rows)
+    })
 }
 
 /// [`commit`] with another final store call: `write` gets the sealed rows
@@ -98,20 +117,22 @@ pub(crate) fn commit_with<S: Store>(
     store: &mut S,
     clock: &mut impl Clock,
     prepared: Vec<Prepared>,
+    name: &dyn Fn(usize) -> Option<String>,
     mut write: impl FnMut(&mut S, Vec<Row>) -> Result<(), StoreError>,
 ) -> Result<Vec<Event>> {
     let now = time::storable(clock.now(), "the host's clock")
         .map_err(|why| Error::Other(format!("not recorded: {why}")))?;
-    let keyed = keyed_ids(&prepared)?;
+    let keyed = keyed_ids(&prepared, name)?;
     for _ in 0..MAX_CONFLICT_RETRIES {
-        let mut heads: BTreeMap<&str, Head> = BTreeMap::new();
-        // Recorded time never moves backwards along a chain: a clock behind
-        // a tenant's newest event (a fixed clock, a host whose clock is
-        // late) records at that event's time instead.
-        let mut recorded_at = now;
+        // Each tenant's head, and the time its events are recorded at.
+        let mut heads: BTreeMap<&str, (Head, DateTime<Utc>)> = BTreeMap::new();
         for p in &prepared {
             if !heads.contains_key(p.tenant.as_str()) {
                 let head = store.head(&p.tenant).map_err(store_error)?;
+                // Recorded time never moves backwards along a chain: a clock
+                // behind the tenant's newest event (a fixed clock, a host
+                // whose clock is late) records at that event's time instead.
+                let mut recorded_at = now;
                 if let Some(h) = &head
                     && let Some(last) = last_recorded(store, &p.tenant, h.seq)?
                 {
@@ -121,7 +142,7 @@ pub(crate) fn commit_with<S: Store>(
                     seq: 0,
                     hash: chain::GENESIS.to_string(),
                 });
-                heads.insert(&p.tenant, head);
+                heads.insert(&p.tenant, (head, recorded_at));
             }
         }
         // The events a retry already stored, found again by their keyed id.
@@ -130,9 +151,10 @@ pub(crate) fn commit_with<S: Store>(
         let mut stored: Vec<Option<Event>> = Vec::with_capacity(prepared.len());
         for (i, (p, id)) in prepared.iter().zip(&keyed).enumerate() {
             stored.push(match id {
-                Some(id) => {
-                    already_stored(store, p, id).map_err(|e| e.within(&format!("events[{i}]")))?
-                }
+                Some(id) => already_stored(store, p, id).map_err(|e| match name(i) {
+                    Some(n) => e.within(&n),
+                    None => e,
+                })?,
                 None => None,
             });
         }
@@ -148,10 +170,10 @@ pub(crate) fn commit_with<S: Store>(
                 events.push(event);
                 continue;
             }
-            let head = heads
+            let (head, recorded_at) = heads
                 .get_mut(p.tenant.as_str())
                 .expect("every tenant's head was read");
-            let (event, row) = seal(p, id.clone(), head, recorded_at, &mut parent)?;
+            let (event, row) = seal(p, id.clone(), head, *recorded_at, &mut parent)?;
             *head = Head {
                 seq: row.seq,
                 hash: row.hash.clone(),
@@ -176,7 +198,10 @@ pub(crate) fn commit_with<S: Store>(
 
 /// The keyed id of each event its producer gave an idempotency key; one key
 /// given twice in a call is refused, naming the second event.
-fn keyed_ids(prepared: &[Prepared]) -> Result<Vec<Option<String>>> {
+fn keyed_ids(
+    prepared: &[Prepared],
+    name: &dyn Fn(usize) -> Option<String>,
+) -> Result<Vec<Option<String>>> {
     let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut ids = Vec::with_capacity(prepared.len());
     for (i, p) in prepared.iter().enumerate() {
@@ -185,9 +210,13 @@ fn keyed_ids(prepared: &[Prepared]) -> Result<Vec<Option<String>>> {
             continue;
         };
         if let Some(first) = seen.insert((p.tenant.as_str(), key), i) {
+            let named = |i| name(i).unwrap_or_else(|| format!("event {i}"));
             return Err(Error::invalid(
-                format!("events[{i}].idempotency_key"),
-                format!("also the key of events[{first}]; each event needs its own key"),
+                format!("{}.idempotency_key", named(i)),
+                format!(
+                    "also the key of {}; each event needs its own key",
+                    named(first)
+                ),
             ));
         }
         ids.push(Some(chain::keyed_event_id(&p.tenant, key)));
@@ -386,7 +415,7 @@ mod tests {
         let e = append_one(&mut s, &mut c, keyed("user.updated", "k-1")).unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("events[0].idempotency_key: already the key of event 1"),
+                .starts_with("idempotency_key: already the key of event 1"),
             "{e}"
         );
         let e = append_batch(
@@ -400,7 +429,15 @@ mod tests {
                 .starts_with("events[1].idempotency_key: also the key of events[0]"),
             "{e}"
         );
-        for bad in ["", "has space", "tab\t", "é", &"x".repeat(256)] {
+        for bad in [
+            "",
+            "has space",
+            "tab\t",
+            "é",
+            &"x".repeat(256),
+            "4111111111111111",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ] {
             let e = append_one(&mut s, &mut c, keyed("user.updated", bad)).unwrap_err();
             assert!(
                 e.to_string().starts_with("idempotency_key:"),

@@ -9,7 +9,7 @@ use crate::core::error::{Error, Result};
 use crate::core::limits::MAX_BATCH_EVENTS;
 use crate::core::model::{Event, EventInput};
 use crate::core::store::{Clock, Store};
-use crate::ingest::append::{commit, refuse_reserved};
+use crate::ingest::append::{commit_as, refuse_reserved};
 use crate::ingest::prepare::{Correlation, Preparer};
 use serde_json::{Value, json};
 
@@ -73,7 +73,12 @@ pub fn append_bulk(
         p.correlation = Correlation::Child;
         prepared.push(p);
     }
-    commit(store, clock, prepared)
+    commit_as(store, clock, prepared, &|i| {
+        Some(match i {
+            0 => "parent".to_string(),
+            i => format!("children[{}]", i - 1),
+        })
+    })
 }
 
 #[cfg(test)]

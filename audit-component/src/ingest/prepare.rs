@@ -187,6 +187,14 @@ fn check(input: EventInput) -> Result<Checked> {
     fields::action(&input.action)?;
     if let Some(key) = &input.idempotency_key {
         fields::idempotency_key(key)?;
+        // Kept in the event as given (a retry must find it), so it may not
+        // be a secret.
+        if crate::redact::sensitive_text(key).is_some() {
+            return Err(Error::invalid(
+                "idempotency_key",
+                "holds what looks like a credential or a card number; a key is stored in the clear, so use one that is not a secret",
+            ));
+        }
     }
     actor(&input.actor)?;
     for (i, t) in input.targets.iter().enumerate() {

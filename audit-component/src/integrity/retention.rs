@@ -92,16 +92,22 @@ pub fn purge(
     };
     let prepared = crate::ingest::prepare::prepare(input, store)?;
     let mut attempts = 0;
-    let mut events = commit_with(store, clock, vec![prepared], |store, mut rows| {
-        attempts += 1;
-        if attempts > MAX_ATTEMPTS {
-            return Err(crate::core::store::StoreError::Failed(
-                "another purge or writer kept changing the log; run the purge again".into(),
-            ));
-        }
-        let row = rows.pop().expect("one anchor row was sealed");
-        store.purge(tenant, prefix.through_seq, prefix.count, row)
-    })?;
+    let mut events = commit_with(
+        store,
+        clock,
+        vec![prepared],
+        &|_| None,
+        |store, mut rows| {
+            attempts += 1;
+            if attempts > MAX_ATTEMPTS {
+                return Err(crate::core::store::StoreError::Failed(
+                    "another purge or writer kept changing the log; run the purge again".into(),
+                ));
+            }
+            let row = rows.pop().expect("one anchor row was sealed");
+            store.purge(tenant, prefix.through_seq, prefix.count, row)
+        },
+    )?;
     let event = events.pop();
     Ok(PurgeOutcome {
         report,

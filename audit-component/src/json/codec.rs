@@ -58,11 +58,19 @@ pub fn parse_inputs(text: &str, default_tenant: Option<&str>) -> Result<Vec<Even
         let next = stream.next().map(|r| r.map(|s| s.0));
         if numbers::suspect() {
             // The numbers of this value (of the array, for an array) read
-            // exactly: one that would be altered is refused.
-            numbers::check(
-                &format!("events[{index}]"),
-                &text[start..stream.byte_offset()],
-            )?;
+            // exactly: one that would be altered is refused, named by its
+            // event and its place in the whole text.
+            if let Some(found) = numbers::find(&text[start..stream.byte_offset()]) {
+                let event = if index == 0 {
+                    found.element.unwrap_or(0)
+                } else {
+                    index
+                };
+                return Err(Error::invalid(
+                    format!("events[{event}]"),
+                    found.describe(text, start),
+                ));
+            }
         }
         match next {
             None => break,

@@ -36,9 +36,44 @@ pub(crate) fn suspect() -> bool {
 /// Reads every number of a JSON text exactly; errors name `field` and the
 /// number's line and column, never its digits.
 pub fn check(field: &str, text: &str) -> Result<()> {
+    match find(text) {
+        None => Ok(()),
+        Some(found) => Err(Error::invalid(field, found.describe(text, 0))),
+    }
+}
+
+/// A number that cannot be stored as written.
+pub(crate) struct Refused {
+    /// Its byte offset in the text searched.
+    pub offset: usize,
+    /// When the text is a JSON array: the element holding it.
+    pub element: Option<usize>,
+    why: &'static str,
+}
+
+impl Refused {
+    /// The reason, placed by line and column in `whole`, of which the text
+    /// searched starts at byte `start`.
+    pub fn describe(&self, whole: &str, start: usize) -> String {
+        let at = start + self.offset;
+        let before = &whole.as_bytes()[..at];
+        let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+        let column = at
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        format!("the number at line {line}, column {column} {}", self.why)
+    }
+}
+
+/// The first number of `text` that cannot be stored as written.
+pub(crate) fn find(text: &str) -> Option<Refused> {
     let bytes = text.as_bytes();
+    let top_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    let (mut depth, mut element) = (0usize, 0usize);
     let mut i = 0;
-    let (mut line, mut line_start) = (1usize, 0usize);
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
@@ -48,10 +83,19 @@ pub fn check(field: &str, text: &str) -> Result<()> {
                 }
                 i += 1;
             }
-            b'\n' => {
-                line += 1;
+            b'[' | b'{' => {
+                depth += 1;
                 i += 1;
-                line_start = i;
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b',' => {
+                if depth == 1 {
+                    element += 1;
+                }
+                i += 1;
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
@@ -61,21 +105,18 @@ pub fn check(field: &str, text: &str) -> Result<()> {
                 {
                     i += 1;
                 }
-                let token = &text[start..i];
-                if let Some(why) = refused(token) {
-                    return Err(Error::invalid(
-                        field,
-                        format!(
-                            "the number at line {line}, column {} {why}",
-                            start - line_start + 1
-                        ),
-                    ));
+                if let Some(why) = refused(&text[start..i]) {
+                    return Some(Refused {
+                        offset: start,
+                        element: top_array.then_some(element),
+                        why,
+                    });
                 }
             }
             _ => i += 1,
         }
     }
-    Ok(())
+    None
 }
 
 /// Why a number token cannot be stored as written, if it cannot.
@@ -119,6 +160,8 @@ mod tests {
         );
         assert!(!big.contains("18446744073709551616"));
         assert!(check("x", "[-9223372036854775809]").is_err());
+        let found = find(r#"[{"a":1},{"b":[1,2],"c":1e-400}]"#).unwrap();
+        assert_eq!(found.element, Some(1));
         let small = check("x", "{\n \"n\": 1e-400}").unwrap_err().to_string();
         assert!(
             small.contains("line 2, column 7") && small.contains("stored as 0"),

@@ -70,8 +70,11 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let tenant = args.tenant.as_deref();
 
+    // A value read but left for the next batch, which it would have made
+    // larger than one call may take.
+    let mut held: Option<Held> = None;
     if args.bulk {
-        let batch = read_batch(&mut framer, MAX_BATCH + 1)?;
+        let batch = read_batch(&mut framer, &mut held, MAX_BATCH + 1, usize::MAX)?;
         let inputs = parse(&mut session, &batch, 0, tenant)?;
         // (A bulk operation is one call: all of it is stored or none.)
         let Some((parent, children)) = inputs.split_first() else {
@@ -85,8 +88,16 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
 
     let size = args.batch_size.map_or(MAX_BATCH + 1, |n| n as usize);
     let mut done = 0usize;
+    // Batches of N events are also cut where the next event would take
+    // one past what a call may carry; without --batch-size the input is one
+    // call, all or nothing, and the component refuses what is too large.
+    let max_bytes = if args.batch_size.is_some() {
+        limit
+    } else {
+        usize::MAX
+    };
     loop {
-        let batch = read_batch(&mut framer, size)?;
+        let batch = read_batch(&mut framer, &mut held, size, max_bytes)?;
         if batch.values == 0 {
             break;
         }
@@ -120,28 +131,42 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Up to `size` values, as one input text of the input's own layout.
-fn read_batch<R: BufRead>(framer: &mut Framer<R>, size: usize) -> Result<Batch> {
+/// A framed value: its bytes, whether it is malformed, where it starts in
+/// the input.
+type Held = (Vec<u8>, bool, u64);
+
+/// Up to `size` values and at most `max_bytes` of text (one value, however
+/// large, always goes in), as one input text of the input's own layout;
+/// `held` is the value a batch left for the next.
+fn read_batch<R: BufRead>(
+    framer: &mut Framer<R>,
+    held: &mut Option<Held>,
+    size: usize,
+    max_bytes: usize,
+) -> Result<Batch> {
     let mut batch = Batch {
         text: Vec::new(),
         offsets: Vec::new(),
         values: 0,
     };
     while batch.values < size {
-        let Some(frame) = framer.next_frame()? else {
+        let (bytes, bad, start) = match held.take() {
+            Some(h) => h,
+            None => match framer.next_frame()? {
+                None => break,
+                // Where the value starts in the input: a value was just
+                // passed, a malformed rest was not.
+                Some(Frame::Value(v)) => {
+                    let start = framer.offset() - v.len() as u64;
+                    (v, false, start)
+                }
+                Some(Frame::Bad(v)) => (v, true, framer.offset()),
+            },
+        };
+        if batch.values > 0 && batch.text.len() + bytes.len() + 2 > max_bytes {
+            *held = Some((bytes, bad, start));
             break;
-        };
-        let (bytes, bad) = match frame {
-            Frame::Value(v) => (v, false),
-            Frame::Bad(v) => (v, true),
-        };
-        // Where the value starts in the input: a value was just passed, a
-        // malformed rest was not.
-        let start = if bad {
-            framer.offset()
-        } else {
-            framer.offset() - bytes.len() as u64
-        };
+        }
         if framer.layout() == Layout::Array && batch.values == 0 {
             batch.text.push(b'[');
         } else if batch.values > 0 {

@@ -40,6 +40,9 @@ pub struct Framer<R> {
     /// Bytes of the input before `buf[0]`.
     consumed: u64,
     eof: bool,
+    /// Whether the last read stopped at its bound inside a line: a value
+    /// ending at the end of the buffer may go on.
+    cut: bool,
     layout: Option<Layout>,
     /// In an array: whether an element was read (a `,` must come next).
     after_element: bool,
@@ -56,6 +59,7 @@ impl<R: BufRead> Framer<R> {
             pos: 0,
             consumed: 0,
             eof: false,
+            cut: false,
             layout: None,
             after_element: false,
             finished: false,
@@ -128,6 +132,17 @@ impl<R: BufRead> Framer<R> {
             let slice = &self.buf[self.pos..];
             let mut values = serde_json::Deserializer::from_slice(slice).into_iter::<IgnoredAny>();
             match values.next() {
+                Some(Ok(_)) if self.cut && self.pos + values.byte_offset() == self.buf.len() => {
+                    // `12` of `1234`, cut at the read's bound: read on.
+                    self.read_more()?;
+                }
+                Some(Ok(_)) if values.byte_offset() > self.max_value => {
+                    bail!(
+                        "input: an event at byte {} is over the limit of {} bytes",
+                        self.offset(),
+                        self.max_value
+                    );
+                }
                 Some(Ok(_)) => {
                     let end = self.pos + values.byte_offset();
                     let value = self.buf[self.pos..end].to_vec();
@@ -136,22 +151,26 @@ impl<R: BufRead> Framer<R> {
                     self.compact();
                     return Ok(Some(Frame::Value(value)));
                 }
-                Some(Err(e)) if e.is_eof() && !self.eof => {
-                    if self.buf.len() - self.pos > self.max_value {
-                        bail!(
-                            "input: an event at byte {} is over the limit of {} bytes",
-                            self.offset(),
-                            self.max_value
-                        );
-                    }
-                    self.fill()?;
-                }
+                Some(Err(e)) if e.is_eof() && !self.eof => self.read_more()?,
                 Some(Err(_)) | None => {
                     self.finished = true;
                     return Ok(self.rest()?.map(Frame::Bad));
                 }
             }
         }
+    }
+
+    /// Reads more of a value that has not ended yet, refusing it once it
+    /// is over the limit.
+    fn read_more(&mut self) -> Result<()> {
+        if self.buf.len() - self.pos > self.max_value {
+            bail!(
+                "input: an event at byte {} is over the limit of {} bytes",
+                self.offset(),
+                self.max_value
+            );
+        }
+        self.fill()
     }
 
     fn peek(&self) -> Option<u8> {
@@ -174,18 +193,19 @@ impl<R: BufRead> Framer<R> {
         }
     }
 
-    /// Reads the next line (or what is left) into the buffer. A value never
-    /// ends inside a line that has not been read whole, so a number at the
-    /// end of the buffer is complete.
+    /// Reads the next line (or what is left) into the buffer, but never
+    /// more than one value's limit at once, so that a line of any length
+    /// (`/dev/zero`, a minified array) is refused rather than held. A value
+    /// never ends inside a line that has not been read whole, so a number
+    /// at the end of the buffer is complete unless the read was `cut`.
     fn fill(&mut self) -> Result<()> {
         self.compact();
-        let read = self
-            .reader
+        let bound = self.max_value as u64 + 1;
+        let read = std::io::Read::take(self.reader.by_ref(), bound)
             .read_until(b'\n', &mut self.buf)
             .context("reading the input")?;
-        if read == 0 {
-            self.eof = true;
-        }
+        self.eof = read == 0;
+        self.cut = read as u64 == bound && self.buf.last() != Some(&b'\n');
         Ok(())
     }
 
@@ -258,5 +278,32 @@ mod tests {
         assert_eq!(after[1], (false, "x".to_string()));
         let cut = frames("[{\"a\":1},");
         assert!(!cut.last().expect("one").0);
+    }
+
+    #[test]
+    fn reads_are_bounded_and_never_cut_a_value() {
+        // Reads of at most five bytes: numbers cut at a read's end are read on.
+        let mut f = Framer::new("[12,3456,7]".as_bytes(), 4);
+        let mut values = Vec::new();
+        while let Some(Frame::Value(v)) = f.next_frame().expect("read") {
+            values.push(String::from_utf8(v).expect("utf8"));
+        }
+        assert_eq!(values, ["12", "3456", "7"]);
+        let mut f = Framer::new("[123456]".as_bytes(), 4);
+        assert!(f.next_frame().is_err(), "a value over the limit is refused");
+        // A line that never ends is refused once it is over the limit,
+        // without reading it all.
+        let endless = std::io::BufReader::new(std::io::Read::chain(
+            &b"{\"a\":\""[..],
+            std::io::repeat(b'x'),
+        ));
+        let mut f = Framer::new(endless, 1 << 16);
+        let e = f.next_frame().err().expect("refused");
+        assert!(e.to_string().contains("over the limit"), "{e}");
+        let zeros = std::io::BufReader::new(std::io::repeat(0));
+        match Framer::new(zeros, 1 << 16).next_frame().expect("read") {
+            Some(Frame::Bad(b)) => assert_eq!(b.len(), (1 << 16) + 1),
+            _ => panic!("not a value"),
+        }
     }
 }

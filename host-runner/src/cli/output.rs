@@ -13,7 +13,7 @@
 //!   a block device or a socket is refused;
 //! - through a temporary file beside the target, renamed into place only
 //!   when complete, and removed if the command fails or is interrupted
-//!   (SIGINT, SIGTERM, SIGHUP: [`clean_up_on_signals`]).
+//!   (SIGINT, SIGTERM: [`clean_up_on_signals`]).
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::fs::{File, Metadata};
@@ -24,12 +24,13 @@ use std::sync::Mutex;
 /// Temporary files in progress, removed if a signal ends the process.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Starts the thread that removes every temporary output file when SIGINT,
-/// SIGTERM or SIGHUP arrives, then exits with 128 + the signal's number, as
-/// a shell reports a process killed by it.
+/// Starts the thread that removes every temporary output file when SIGINT
+/// or SIGTERM arrives, then exits with 128 + the signal's number, as a
+/// shell reports a process killed by it. SIGHUP is left alone: under
+/// `nohup` it is ignored, and a handler would end the command instead.
 pub fn clean_up_on_signals() {
-    use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+    use signal_hook::consts::signal::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
         // Without the handler a signal still ends the process; only a
         // temporary file may be left behind.
         return;
@@ -109,15 +110,48 @@ impl Output {
     /// rules of this module; `force` allows replacing an existing regular
     /// file.
     pub fn create(flag: &str, path: &Path, force: bool, protected: &Protected) -> Result<Self> {
+        Self::open(flag, path, force, protected, 0o666)
+    }
+
+    /// [`Output::create`] for a new file of mode `mode` (less the umask),
+    /// which it has from its creation on (a private key's 0600).
+    fn open(
+        flag: &str,
+        path: &Path,
+        force: bool,
+        protected: &Protected,
+        mode: u32,
+    ) -> Result<Self> {
         let fail = |why: String| anyhow!("{flag} {}: {why}", path.display());
         if let Some(what) = protected.find(path) {
             return Err(fail(format!(
                 "is {what}; an output never replaces it (choose another path)"
             )));
         }
+        // This process's own standard output (`/dev/stdout`, `/proc/self/fd/1`,
+        // whatever it is: a pipe, a terminal, a file opened with `>>`) is
+        // written through the same open file, so its offset and append mode
+        // hold and nothing is replaced.
+        if let Some(stdout) = own_stdout()
+            && identity(path).is_some()
+            && identity(path) == stdout.metadata().ok().and_then(|m| meta_identity(&m))
+        {
+            return Ok(Output {
+                shown: path.to_path_buf(),
+                kind: Some(Kind::Stream(stdout)),
+            });
+        }
         // Follow symbolic links: the file they lead to is what would be
         // written.
         let target = match std::fs::symlink_metadata(path) {
+            // A link to a FIFO or a device is opened through the link (it
+            // may not lead to a path: `/proc/self/fd/N` of a pipe).
+            Ok(m)
+                if m.file_type().is_symlink()
+                    && std::fs::metadata(path).is_ok_and(|f| !f.is_file()) =>
+            {
+                path.to_path_buf()
+            }
             Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)
                 .map_err(|e| fail(format!("a symbolic link that leads nowhere ({e})")))?,
             _ => path.to_path_buf(),
@@ -131,7 +165,7 @@ impl Output {
         }
         let kind = match std::fs::metadata(&target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Kind::Replace {
-                temp: temp_beside(&target).map_err(|e| fail(e.to_string()))?,
+                temp: temp_beside(&target, mode).map_err(|e| fail(e.to_string()))?,
                 target,
                 overwrite: false,
             },
@@ -159,11 +193,19 @@ impl Output {
                             .into(),
                     ));
                 }
-                None => Kind::Replace {
-                    temp: temp_beside(&target).map_err(|e| fail(e.to_string()))?,
-                    target,
-                    overwrite: true,
-                },
+                None => {
+                    let temp = temp_beside(&target, mode).map_err(|e| fail(e.to_string()))?;
+                    // The replacement keeps the mode of the file it replaces
+                    // (a 0600 export stays 0600).
+                    temp.as_file()
+                        .set_permissions(meta.permissions())
+                        .map_err(|e| fail(e.to_string()))?;
+                    Kind::Replace {
+                        temp,
+                        target,
+                        overwrite: true,
+                    }
+                }
             },
         };
         if let Kind::Replace { temp, .. } = &kind
@@ -251,14 +293,12 @@ pub fn create_pair(
                 path.display()
             );
         }
-        let mut out = Output::create(flag, path, false, &protected)?;
+        let mode = if private { 0o600 } else { 0o666 };
+        let mut out = Output::open(flag, path, false, &protected, mode)?;
         // The pair's two halves may not share a path either.
         protected.add(format!("the {flag} file"), path);
         if !matches!(out.kind, Some(Kind::Replace { .. })) {
             bail!("{flag} {}: a key is written to a new file", path.display());
-        }
-        if private {
-            restrict(out.writer()).with_context(|| format!("{flag} {}", path.display()))?;
         }
         out.writer()
             .write_all(bytes)
@@ -329,7 +369,7 @@ fn sniff(path: &Path) -> Option<&'static str> {
     None
 }
 
-fn temp_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+fn temp_beside(target: &Path, mode: u32) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -342,12 +382,14 @@ fn temp_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".partial");
     // A new output gets the mode any new file gets (0666 less the umask),
-    // not the temporary file's 0600; a private key narrows it again.
+    // not the temporary file's 0600; a private key gets 0600 from the start.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     builder.tempfile_in(dir)
 }
 
@@ -357,16 +399,19 @@ fn forget(path: &Path) {
     }
 }
 
-/// Mode 0600 for a private key's file.
-fn restrict(file: &File) -> std::io::Result<()> {
+/// A second handle on this process's standard output (the same open file).
+fn own_stdout() -> Option<File> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        use std::os::fd::AsFd;
+        std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(File::from)
     }
     #[cfg(not(unix))]
-    let _ = file;
-    Ok(())
+    None
 }
 
 /// Makes a rename durable (best effort: not every file system allows it).
@@ -380,14 +425,19 @@ fn sync_dir(target: &Path) {
 
 /// The device and inode of the file `path` leads to, if it exists.
 fn identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().and_then(|m| meta_identity(&m))
+}
+
+/// The device and inode `meta` describes.
+fn meta_identity(meta: &Metadata) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        Some((meta.dev(), meta.ino()))
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = meta;
         None
     }
 }
