@@ -14,6 +14,28 @@ fn events(n: usize) -> String {
     (0..n).map(|_| EVENT).collect::<Vec<_>>().join("\n")
 }
 
+/// Runs `append FILE` in batches of 1,000 into a reader that takes the first
+/// acknowledgement line and goes away (`| head -1`); returns that line and
+/// the finished run.
+fn append_into_head_1(
+    dir: &tempfile::TempDir,
+    store: &str,
+    file: &std::path::Path,
+) -> (String, std::process::Output) {
+    let mut child = audit_host(dir.path())
+        .args(["--store", store, "append", "--batch-size", "1000"])
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    (first, child.wait_with_output().unwrap())
+}
+
 #[test]
 fn a_file_of_any_size_streams_through_in_batches() {
     let (dir, store) = temp_store();
@@ -124,19 +146,8 @@ fn stored_but_unacknowledged_is_its_own_status() {
     // acknowledgement failed is stored, nothing after it.
     let (dir, store) = temp_store();
     let s = store.to_str().unwrap();
-    let mut child = audit_host(dir.path())
-        .args(["--store", s, "append", "--batch-size", "1000"])
-        .arg(write(&dir, "many.jsonl", &events(3_000)))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let (first, out) = append_into_head_1(&dir, s, &write(&dir, "many.jsonl", &events(3_000)));
     assert!(first.contains("\"seq\":1"), "{first}");
-    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("events[0..1000) were stored"), "{stderr}");
@@ -206,18 +217,7 @@ fn events_with_an_idempotency_key_are_stored_once_however_often_they_are_sent() 
     };
     let file = write(&dir, "keyed.jsonl", &keyed(2_500, "user.updated"));
     // The first attempt loses its acknowledgements after one batch.
-    let mut child = audit_host(dir.path())
-        .args(["--store", s, "append", "--batch-size", "1000"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let (first, out) = append_into_head_1(&dir, s, &file);
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("except events with an idempotency_key"));
     // Two retries at once, then one more: every event is stored once, and
