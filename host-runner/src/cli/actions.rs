@@ -3,8 +3,9 @@
 
 use super::global::Global;
 use super::render;
+use crate::json::records;
 use anyhow::Result;
-use audit_host::bindings::{ActionDefinition, ActionOrigin, Actor, ActorKind};
+use audit_host::bindings::{ActionDefinition, Actor, ActorKind};
 use audit_host::{MemoryStore, Session};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -101,7 +102,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
                         "categories": p.categories.iter()
                             .map(|c| json!({"name": c.name, "label": c.label}))
                             .collect::<Vec<_>>(),
-                        "actions": actions.iter().map(definition).collect::<Vec<_>>(),
+                        "actions": actions.iter().map(records::action).collect::<Vec<_>>(),
                     })),
                 }
             }
@@ -140,31 +141,10 @@ fn show(out: &mut impl Write, format: Format, actions: &[ActionDefinition]) -> R
         Format::Json => writeln!(
             out,
             "{}",
-            Value::Array(actions.iter().map(definition).collect())
+            Value::Array(actions.iter().map(records::action).collect())
         )?,
     }
     Ok(())
-}
-
-fn origin(o: ActionOrigin) -> &'static str {
-    match o {
-        ActionOrigin::Log => "log",
-        ActionOrigin::Authentication => "authentication",
-        ActionOrigin::Profile => "profile",
-        ActionOrigin::Registered => "registered",
-    }
-}
-
-/// One action as JSON: the members a registration takes, and its origin.
-fn definition(a: &ActionDefinition) -> Value {
-    json!({
-        "name": a.name,
-        "label": a.label,
-        "category": a.category,
-        "change_type": a.change_type,
-        "target_kinds": a.target_kinds,
-        "origin": origin(a.origin),
-    })
 }
 
 fn table(out: &mut impl Write, actions: &[ActionDefinition]) -> std::io::Result<()> {
@@ -177,7 +157,7 @@ fn table(out: &mut impl Write, actions: &[ActionDefinition]) -> std::io::Result<
                 render::safe(&a.category),
                 render::safe(&a.change_type),
                 render::safe(&a.target_kinds.join(", ")),
-                origin(a.origin).to_string(),
+                records::origin(a.origin).to_string(),
             ]
         })
         .collect();

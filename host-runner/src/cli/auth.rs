@@ -86,8 +86,8 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
 }
 
 impl Record {
-    fn kind(&self) -> super::auth_records::Kind {
-        use super::auth_records::Kind;
+    fn kind(&self) -> crate::json::auth_record::Kind {
+        use crate::json::auth_record::Kind;
         match self {
             Record::Login(_) => Kind::Login,
             Record::Logout(_) => Kind::Logout,

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The global options.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Global {
     /// The SQLite store file (created on first use); `:memory:` for a store
     /// that lives only as long as the command.
@@ -169,6 +169,21 @@ impl Global {
             None => std::sync::Arc::new(audit_host::KeyFile::new(
                 audit_host::MasterKey::path_for_store(&self.store),
             )),
+        })
+    }
+
+    /// The fingerprint master key itself (see [`Global::keyring`]), read or
+    /// created now: what `serve` also derives its token keys from.
+    pub fn master_key(&self) -> Result<audit_host::MasterKey> {
+        if let Ok(hex) = std::env::var("AUDIT_KEY") {
+            return audit_host::MasterKey::from_hex(&hex).context("AUDIT_KEY");
+        }
+        Ok(match &self.key_file {
+            Some(path) => audit_host::MasterKey::load_or_create(path)?,
+            None if self.store.as_os_str() == ":memory:" => audit_host::MasterKey::generate()?,
+            None => audit_host::MasterKey::load_or_create(&audit_host::MasterKey::path_for_store(
+                &self.store,
+            ))?,
         })
     }
 

@@ -2,6 +2,7 @@
 //! its own module and only turns arguments into calls of the host library.
 
 mod actions;
+mod apikey;
 mod append;
 mod auth;
 mod auth_records;
@@ -19,6 +20,7 @@ mod page_args;
 mod purge;
 mod query;
 mod render;
+mod serve;
 mod settings;
 mod status;
 mod verify;
@@ -84,6 +86,11 @@ enum Command {
     /// Delete a tenant's events older than its retention period, recorded in
     /// its log as an audit_log.purged event that keeps the chain verifiable.
     Purge(purge::Args),
+    /// Run the audit log as an HTTP service (API v1, JSON): record events,
+    /// read, export and verify them; see /v1/openapi.json.
+    Serve(serve::Args),
+    /// Make, list and revoke the service keys that `serve` takes.
+    Apikey(apikey::Args),
 }
 
 /// Runs the program; the exit statuses are `status.rs`'s (0 success, 1
@@ -91,7 +98,10 @@ enum Command {
 /// clap, ...).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    output::clean_up_on_signals();
+    // `serve` handles SIGTERM itself: it finishes the requests in flight.
+    if !matches!(cli.command, Command::Serve(_)) {
+        output::clean_up_on_signals();
+    }
     let writes_events = matches!(cli.command, Command::Append(_));
     match run(cli) {
         Ok(code) => code,
@@ -134,5 +144,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Actions(args) => actions::run(&cli.global, args),
         Command::Auth(args) => auth::run(&cli.global, args),
+        Command::Serve(args) => serve::run(&cli.global, args),
+        Command::Apikey(args) => apikey::run(&cli.global, args),
     }
 }

@@ -154,6 +154,18 @@ impl MasterKey {
         mac.update(tenant.as_bytes());
         mac.finalize().into_bytes().into()
     }
+
+    /// A key for another use than fingerprints (`purpose`, such as the
+    /// signing of `audit-host serve`'s viewer tokens), per tenant: its own
+    /// domain, so that it never equals a tenant's fingerprint key.
+    pub fn purpose_key(&self, purpose: &str, tenant: &str) -> [u8; 32] {
+        let mut mac = HmacSha256::new_from_slice(&self.bytes).expect("HMAC takes any key length");
+        mac.update(b"audit:log/purpose-key/v1\0");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(tenant.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl Keyring for MasterKey {

@@ -126,3 +126,55 @@ fn within(q: &ScanRequest, r: &Row) -> bool {
         && q.since_us.is_none_or(|t| r.occurred_at_us >= t)
         && q.until_us.is_none_or(|t| r.occurred_at_us < t)
 }
+
+/// One [`MemoryStore`] shared by several sessions (the workers of a
+/// service on `--store :memory:`): each call locks it, so every session
+/// sees what the others stored.
+#[derive(Debug, Clone, Default)]
+pub struct SharedMemoryStore(std::sync::Arc<std::sync::Mutex<MemoryStore>>);
+
+impl SharedMemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryStore> {
+        // Every method of MemoryStore leaves it whole before it can panic.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl EventStore for SharedMemoryStore {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        self.lock().append(rows)
+    }
+    fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        self.lock().head(tenant)
+    }
+    fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+        self.lock().scan(q)
+    }
+    fn count(&mut self, q: &ScanRequest) -> Result<u64, StoreError> {
+        self.lock().count(q)
+    }
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+        self.lock().get(tenant, id)
+    }
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+        self.lock().get_settings(tenant)
+    }
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+        self.lock().put_settings(tenant, settings)
+    }
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        self.lock()
+            .purge(tenant, through_seq, expected_count, anchor)
+    }
+}

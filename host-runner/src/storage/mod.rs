@@ -7,5 +7,5 @@ mod memory;
 mod sqlite;
 
 pub use event_store::EventStore;
-pub use memory::MemoryStore;
+pub use memory::{MemoryStore, SharedMemoryStore};
 pub use sqlite::SqliteStore;

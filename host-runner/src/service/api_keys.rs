@@ -1,0 +1,237 @@
+//! Service keys of `audit-host serve`: each works for one tenant and one
+//! scope. The key itself is shown once, when it is made; the store keeps
+//! only its SHA-256 (a key is 256 random bits, so a plain hash is enough:
+//! nothing can be guessed from it), in a table of its own beside the
+//! component's rows, so that every `serve` process on the same store knows
+//! the same keys.
+
+use anyhow::{Context as _, Result, bail};
+use base64ct::{Base64UrlUnpadded, Encoding as _};
+use rusqlite::{Connection, OptionalExtension as _, params};
+use sha2::{Digest as _, Sha256};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What a key may do. Each scope includes those before it in
+/// [`Scope::includes`]'s order: `admin` may also read and ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Record events and authentication records; never read.
+    Ingest,
+    /// Read the log, export it, verify it, list its actions, make viewer
+    /// tokens.
+    Read,
+    /// Everything: also settings and checkpoints.
+    Admin,
+}
+
+impl Scope {
+    /// The name stored and shown.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Ingest => "ingest",
+            Scope::Read => "read",
+            Scope::Admin => "admin",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Scope> {
+        match name {
+            "ingest" => Some(Scope::Ingest),
+            "read" => Some(Scope::Read),
+            "admin" => Some(Scope::Admin),
+            _ => None,
+        }
+    }
+
+    /// Whether a key of this scope may make a call that needs `needed`.
+    pub fn includes(self, needed: Scope) -> bool {
+        self == needed || self == Scope::Admin
+    }
+}
+
+/// One key, as listed (never the key itself).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyInfo {
+    /// Its id: `key_` and 16 hex digits of its hash.
+    pub id: String,
+    /// The tenant it works for.
+    pub tenant: String,
+    /// What it may do.
+    pub scope: Scope,
+    /// A name for people (`billing-backend`).
+    pub name: Option<String>,
+    /// When it was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// The table of keys, over its own connection to the store file.
+pub struct ApiKeys {
+    conn: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS service_keys (
+    id TEXT PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    name TEXT,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+) STRICT";
+
+/// The prefix of every key, so that secret scanners and people can tell one.
+pub const KEY_PREFIX: &str = "ak_";
+
+impl ApiKeys {
+    /// The keys kept in the SQLite store at `path` (created on first use);
+    /// `:memory:` keeps them for this process only.
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self> {
+        let conn = if path.as_os_str() == ":memory:" {
+            Connection::open_in_memory()
+        } else {
+            Connection::open(path)
+        }
+        .with_context(|| format!("opening the key table in {}", path.display()))?;
+        conn.busy_timeout(busy_timeout)?;
+        conn.execute_batch(SCHEMA)
+            .with_context(|| format!("creating the key table in {}", path.display()))?;
+        Ok(ApiKeys {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while the lock was held left no half-done write behind
+        // (each statement is its own transaction): go on with the connection.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes a key: its details and the key itself, which is not kept.
+    pub fn create(
+        &self,
+        tenant: &str,
+        scope: Scope,
+        name: Option<&str>,
+    ) -> Result<(KeyInfo, String)> {
+        if !valid_tenant(tenant) {
+            bail!(
+                "--tenant: 1 to 128 ASCII letters, digits and '.', '_', '-', ':', '@' (as the log's tenants)"
+            );
+        }
+        if let Some(name) = name
+            && (name.is_empty() || name.len() > 128 || name.chars().any(char::is_control))
+        {
+            bail!("--name: 1 to 128 bytes without control characters");
+        }
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random)
+            .map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
+        let secret = format!("{KEY_PREFIX}{}", Base64UrlUnpadded::encode_string(&random));
+        let hash = hash(&secret);
+        let info = KeyInfo {
+            id: format!("key_{}", &hash[..16]),
+            tenant: tenant.to_string(),
+            scope,
+            name: name.map(String::from),
+            created_at: now(),
+            revoked_at: None,
+        };
+        self.conn().execute(
+            "INSERT INTO service_keys (id, key_hash, tenant, scope, name, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                info.id,
+                hash,
+                info.tenant,
+                scope.name(),
+                info.name,
+                info.created_at
+            ],
+        )?;
+        Ok((info, secret))
+    }
+
+    /// Every key (of one tenant, when given), oldest first.
+    pub fn list(&self, tenant: Option<&str>) -> Result<Vec<KeyInfo>> {
+        let conn = self.conn();
+        let mut statement = conn.prepare(
+            "SELECT id, tenant, scope, name, created_at, revoked_at FROM service_keys
+             WHERE ?1 IS NULL OR tenant = ?1 ORDER BY created_at, id",
+        )?;
+        let rows = statement.query_map(params![tenant], row_info)?;
+        rows.map(|r| -> Result<KeyInfo> { r?.context("a key row of an unknown scope") })
+            .collect()
+    }
+
+    /// Revokes the key with this id; false when there is none (or it was
+    /// revoked already).
+    pub fn revoke(&self, id: &str) -> Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE service_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The key `secret` is, when it is one and not revoked.
+    pub fn find(&self, secret: &str) -> Result<Option<KeyInfo>> {
+        if !secret.starts_with(KEY_PREFIX) {
+            return Ok(None);
+        }
+        let found = self
+            .conn()
+            .query_row(
+                "SELECT id, tenant, scope, name, created_at, revoked_at FROM service_keys
+                 WHERE key_hash = ?1 AND revoked_at IS NULL",
+                params![hash(secret)],
+                row_info,
+            )
+            .optional()?;
+        Ok(found.flatten())
+    }
+
+    /// Whether the table can be read now (the readiness check).
+    pub fn reachable(&self) -> bool {
+        self.conn()
+            .query_row("SELECT count(*) FROM service_keys WHERE 0", [], |_| Ok(()))
+            .optional()
+            .is_ok()
+    }
+}
+
+fn row_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<KeyInfo>> {
+    let scope: String = row.get(2)?;
+    Ok(Scope::parse(&scope).map(|scope| KeyInfo {
+        id: row.get(0).unwrap_or_default(),
+        tenant: row.get(1).unwrap_or_default(),
+        scope,
+        name: row.get(3).unwrap_or_default(),
+        created_at: row.get(4).unwrap_or_default(),
+        revoked_at: row.get(5).unwrap_or_default(),
+    }))
+}
+
+fn hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The log's own rule for tenant names, checked here because a key is made
+/// before its tenant has any event.
+pub fn valid_tenant(tenant: &str) -> bool {
+    (1..=128).contains(&tenant.len())
+        && tenant
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_:@".contains(&b))
+}
