@@ -55,5 +55,10 @@ mod exit_status;
 mod times_numbers;
 // The import graphs of the engine and the host: no cycle, no upward import.
 mod layers;
+// `audit-host serve` on loopback with a real HTTP client: every endpoint,
+// every error status, keys and viewer tokens, limits; faults under load.
+mod serve_api;
+mod serve_faults;
+mod serve_harness;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.
 mod polyglot;

@@ -85,21 +85,41 @@ pub async fn in_flight(
     }
 }
 
-/// The whole body, within the size limit and the body timeout.
-pub async fn read_body(state: &Shared, body: Body) -> Result<Bytes, ApiError> {
+/// The whole body, within the size limit and the body timeout. A body
+/// over the limit is still read (and dropped) up to a bound, so that the
+/// client, still sending, reads the 413 instead of a reset connection.
+pub async fn read_body(
+    state: &Shared,
+    headers: &axum::http::HeaderMap,
+    body: Body,
+) -> Result<Bytes, ApiError> {
     let limit = state.limits.max_body_bytes;
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let drain_cap = limit.saturating_mul(4).max(64 * 1024 * 1024);
     let collect = async {
         let mut body = body;
         let mut bytes = Vec::new();
+        let mut seen = 0usize;
+        let too_large = declared.is_some_and(|n| n > limit);
         while let Some(frame) = body.frame().await {
             let frame = frame
                 .map_err(|e| ApiError::bad_request("body", format!("reading the body: {e}")))?;
             if let Ok(data) = frame.into_data() {
-                if bytes.len() + data.len() > limit {
-                    return Err(ApiError::too_large(limit, None));
+                seen += data.len();
+                if too_large || seen > limit {
+                    if seen > drain_cap {
+                        break;
+                    }
+                    continue;
                 }
                 bytes.extend_from_slice(&data);
             }
+        }
+        if too_large || seen > limit {
+            return Err(ApiError::too_large(limit, declared.or(Some(seen))));
         }
         Ok(Bytes::from(bytes))
     };
@@ -116,18 +136,4 @@ pub async fn read_body(state: &Shared, body: Body) -> Result<Bytes, ApiError> {
                 ),
             )
         })?
-}
-
-/// 413 before reading, when `Content-Length` already says too much.
-pub fn check_length(state: &Shared, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
-    let length = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    match length {
-        Some(n) if n > state.limits.max_body_bytes => {
-            Err(ApiError::too_large(state.limits.max_body_bytes, Some(n)))
-        }
-        _ => Ok(()),
-    }
 }

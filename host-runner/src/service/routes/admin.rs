@@ -5,7 +5,7 @@ use crate::json::records;
 use crate::json::viewer::ViewerJson;
 use crate::service::access::{Caller, authorize};
 use crate::service::api_keys::Scope;
-use crate::service::limits::{check_length, check_read_rate, read_body};
+use crate::service::limits::{check_read_rate, read_body};
 use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::state::Shared;
 use crate::service::viewer_token::{self, Claims, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS};
@@ -198,8 +198,7 @@ async fn change_settings(
     merge: bool,
 ) -> Result<Response, ApiError> {
     let caller = authorize(&state, &headers, &tenant, Scope::Admin)?;
-    check_length(&state, &headers)?;
-    let body = read_body(&state, body).await?;
+    let body = read_body(&state, &headers, body).await?;
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body", "not UTF-8"))?;
     let actor = caller.actor();
@@ -258,8 +257,7 @@ pub async fn viewer_token(
             "Authorization: a viewer token cannot make tokens; a service key can",
         ));
     }
-    check_length(&state, &headers)?;
-    let body = read_body(&state, body).await?;
+    let body = read_body(&state, &headers, body).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let request: TokenRequest = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -7,7 +7,7 @@ use crate::json::auth_record::{self, Kind};
 use crate::json::records::{self, AuthEntryJson};
 use crate::service::access::authorize;
 use crate::service::api_keys::Scope;
-use crate::service::limits::{check_length, read_body};
+use crate::service::limits::read_body;
 use crate::service::params::{PageParams, Params, named_by_params};
 use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::state::Shared;
@@ -35,8 +35,7 @@ async fn record(
             "not taken by the authentication log's calls: every attempt is recorded",
         ));
     }
-    check_length(&state, &headers)?;
-    let body = read_body(&state, body).await?;
+    let body = read_body(&state, &headers, body).await?;
     let record = auth_record::parse(kind, &body, Some(&tenant), "").map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

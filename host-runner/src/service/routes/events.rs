@@ -5,7 +5,7 @@ use super::{Peer, created, ok_json, read_caller};
 use crate::json::records;
 use crate::service::access::authorize;
 use crate::service::api_keys::Scope;
-use crate::service::limits::{check_length, read_body};
+use crate::service::limits::read_body;
 use crate::service::params::{PageParams, Params, named_by_params};
 use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::state::Shared;
@@ -70,8 +70,7 @@ pub async fn append(
     authorize(&state, &headers, &tenant, Scope::Ingest)?;
     content_type(&headers)?;
     let key = idempotency_key(&headers)?;
-    check_length(&state, &headers)?;
-    let body = read_body(&state, body).await?;
+    let body = read_body(&state, &headers, body).await?;
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body", "not UTF-8"))?;
     let stored = state
@@ -123,8 +122,7 @@ pub async fn append_bulk(
     authorize(&state, &headers, &tenant, Scope::Ingest)?;
     content_type(&headers)?;
     let key = idempotency_key(&headers)?;
-    check_length(&state, &headers)?;
-    let body = read_body(&state, body).await?;
+    let body = read_body(&state, &headers, body).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let bulk: BulkBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
