@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up the Python and Node hosts in examples/: a virtual environment with
+# Sets up the Python and Node hosts in examples/ (and the HTTP service's
+# third-party test tools in tests/http-tools/.venv): a virtual environment with
 # the pinned wasmtime (examples/python/.venv), the Node packages from the
 # lockfile (npm ci) and the component transpiled for Node (npm run build).
 # Needs the component, which `cargo build --release` makes; scripts/test.sh
@@ -23,6 +24,10 @@ echo "setting up examples/python (virtual environment, wasmtime from PyPI)"
 python3 -m venv examples/python/.venv \
   || fail "python3 -m venv failed: install Python's venv module (Debian: apt-get install python3-venv)"
 examples/python/.venv/bin/pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
+
+echo "setting up tests/http-tools (openapi-spec-validator and schemathesis from PyPI)"
+python3 -m venv tests/http-tools/.venv
+tests/http-tools/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/http-tools/requirements.txt
 
 echo "setting up examples/node (npm ci, then jco transpiles the component)"
 cd examples/node

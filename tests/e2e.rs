@@ -60,5 +60,6 @@ mod layers;
 mod serve_api;
 mod serve_faults;
 mod serve_harness;
+mod serve_tools;
 // Same bytes out: the scenario through the Rust, Python and Node hosts.
 mod polyglot;

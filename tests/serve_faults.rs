@@ -159,7 +159,10 @@ fn an_export_of_100000_events_streams_in_flat_memory_and_a_client_that_leaves_st
     assert!(newlines > 100_000, "{newlines} lines");
     let file_mib = bytes / (1024 * 1024);
     assert!(file_mib >= 20, "the file is {file_mib} MiB");
-    eprintln!("export of {file_mib} MiB: server memory grew {growth_mib} MiB (from {} MiB)", before / 1024);
+    eprintln!(
+        "export of {file_mib} MiB: server memory grew {growth_mib} MiB (from {} MiB)",
+        before / 1024
+    );
     assert!(
         growth_mib * 4 < file_mib as u64,
         "server memory grew {growth_mib} MiB during a {file_mib} MiB export"
