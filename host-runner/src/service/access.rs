@@ -9,6 +9,8 @@
 //! that nothing about a tenant reaches a caller who may not see it.
 
 use super::api_keys::{KeyInfo, Scope};
+use super::limits::check_read_rate;
+use super::peer::Peer;
 use super::problem::ApiError;
 use super::state::AppState;
 use super::viewer_token;
@@ -26,6 +28,20 @@ pub enum Caller {
     Key(KeyInfo),
     /// A browser with a viewer token.
     Viewer(ViewerJson),
+}
+
+/// The caller of a read (read scope, within its rate) and its viewer.
+pub fn read_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    tenant: &str,
+    peer: Peer,
+) -> Result<Viewer, ApiError> {
+    let caller = authorize(state, headers, tenant, Scope::Read)?;
+    check_read_rate(&state.read_rate, &state.limits, caller.rate_key(tenant))?;
+    caller
+        .viewer(headers, peer.0)
+        .map_err(super::params::named_by_params)
 }
 
 /// The caller of a request on `tenant` that needs `scope`.

@@ -4,7 +4,6 @@
 //! component's own deadline per call applies inside (`--deadline-ms`).
 
 use super::problem::ApiError;
-use super::state::Shared;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -44,8 +43,8 @@ pub fn rate_limiter(limits: &Limits) -> RateLimiter {
 }
 
 /// 429 when `key` has read more than its rate.
-pub fn check_read_rate(state: &Shared, key: String) -> Result<(), ApiError> {
-    match state.read_rate.check_key(&key) {
+pub fn check_read_rate(rate: &RateLimiter, limits: &Limits, key: String) -> Result<(), ApiError> {
+    match rate.check_key(&key) {
         Ok(()) => Ok(()),
         Err(not_until) => {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(
@@ -57,7 +56,7 @@ pub fn check_read_rate(state: &Shared, key: String) -> Result<(), ApiError> {
                 None,
                 format!(
                     "more than {} reads a second with this credential (serve --reads-per-second)",
-                    state.limits.reads_per_second
+                    limits.reads_per_second
                 ),
             )
             .retry_after(wait.as_secs_f64().ceil() as u64))
@@ -89,11 +88,11 @@ pub async fn in_flight(
 /// over the limit is still read (and dropped) up to a bound, so that the
 /// client, still sending, reads the 413 instead of a reset connection.
 pub async fn read_body(
-    state: &Shared,
+    limits: &Limits,
     headers: &axum::http::HeaderMap,
     body: Body,
 ) -> Result<Bytes, ApiError> {
-    let limit = state.limits.max_body_bytes;
+    let limit = limits.max_body_bytes;
     let declared = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -123,7 +122,7 @@ pub async fn read_body(
         }
         Ok(Bytes::from(bytes))
     };
-    tokio::time::timeout(state.limits.body_timeout, collect)
+    tokio::time::timeout(limits.body_timeout, collect)
         .await
         .map_err(|_| {
             ApiError::new(
@@ -132,7 +131,7 @@ pub async fn read_body(
                 Some("body"),
                 format!(
                     "the body did not arrive within {} ms (serve --body-timeout-ms)",
-                    state.limits.body_timeout.as_millis()
+                    limits.body_timeout.as_millis()
                 ),
             )
         })?

@@ -18,7 +18,10 @@ pub mod api_keys;
 pub mod limits;
 pub mod openapi;
 pub mod params;
+pub mod peer;
 pub mod problem;
+pub mod respond;
+pub mod router;
 pub mod routes;
 pub mod state;
 pub mod viewer_token;
@@ -64,7 +67,7 @@ async fn serve(config: Config, state: Shared) -> Result<()> {
         .await
         .with_context(|| format!("--listen {}: cannot listen", config.listen))?;
     let local = listener.local_addr()?;
-    let router = routes::router(state.clone());
+    let router = router::router(state.clone());
     let header_timeout = state.limits.header_timeout;
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop_signal());

@@ -2,7 +2,10 @@
 //! handlers' own annotations and the types they read and write, so that it
 //! cannot drift from the code (`/v1/openapi.json`).
 
+use super::problem::ApiError;
+use super::respond::ok_json;
 use super::routes::{admin, auth, events, export, health};
+use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -16,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         admin::verify, admin::checkpoint, admin::actions,
         admin::get_settings, admin::put_settings, admin::patch_settings,
         admin::viewer_token,
-        health::health, health::ready, health::openapi,
+        health::health, health::ready, serve,
     ),
     components(schemas(crate::service::problem::ErrorBody, crate::service::problem::ErrorDetail)),
     modifiers(&Security),
@@ -52,4 +55,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Api::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     doc
+}
+
+/// This API as an OpenAPI 3.1 document, generated from the handlers.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "service",
+    responses((status = 200, body = Object, description = "The OpenAPI document")))]
+pub async fn serve() -> Result<Response, ApiError> {
+    ok_json(&document())
 }

@@ -1,12 +1,13 @@
 //! A tenant's integrity, catalog, settings and viewer tokens over HTTP.
 
-use super::{Peer, created, ok_json};
 use crate::json::records;
 use crate::json::viewer::ViewerJson;
 use crate::service::access::{Caller, authorize};
 use crate::service::api_keys::Scope;
 use crate::service::limits::{check_read_rate, read_body};
+use crate::service::peer::Peer;
 use crate::service::problem::{ApiError, ErrorBody};
+use crate::service::respond::{created, ok_json};
 use crate::service::state::Shared;
 use crate::service::viewer_token::{self, Claims, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS};
 use audit_host::HostError;
@@ -32,7 +33,7 @@ pub async fn verify(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let caller = authorize(&state, &headers, &tenant, Scope::Read)?;
-    check_read_rate(&state, caller.rate_key(&tenant))?;
+    check_read_rate(&state.read_rate, &state.limits, caller.rate_key(&tenant))?;
     let report = state
         .workers
         .run(move |session| session.verify(&tenant, &[], &[]))
@@ -198,7 +199,7 @@ async fn change_settings(
     merge: bool,
 ) -> Result<Response, ApiError> {
     let caller = authorize(&state, &headers, &tenant, Scope::Admin)?;
-    let body = read_body(&state, &headers, body).await?;
+    let body = read_body(&state.limits, &headers, body).await?;
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body", "not UTF-8"))?;
     let actor = caller.actor();
@@ -257,7 +258,7 @@ pub async fn viewer_token(
             "Authorization: a viewer token cannot make tokens; a service key can",
         ));
     }
-    let body = read_body(&state, &headers, body).await?;
+    let body = read_body(&state.limits, &headers, body).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let request: TokenRequest = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -1,15 +1,17 @@
 //! The authentication log over HTTP: sign-ins, sign-outs and password
 //! recovery (the records of `audit-host auth`, as JSON), and its pages.
 
-use super::events::StoredEvents;
-use super::{Peer, created, ok_json, read_caller};
 use crate::json::auth_record::{self, Kind};
 use crate::json::records::{self, AuthEntryJson};
 use crate::service::access::authorize;
+use crate::service::access::read_caller;
 use crate::service::api_keys::Scope;
 use crate::service::limits::read_body;
 use crate::service::params::{PageParams, Params, named_by_params};
+use crate::service::peer::Peer;
 use crate::service::problem::{ApiError, ErrorBody};
+use crate::service::respond::{created, ok_json};
+use crate::service::routes::events::StoredEvents;
 use crate::service::state::Shared;
 use audit_host::bindings::PageRequest;
 use axum::body::Body;
@@ -35,7 +37,7 @@ async fn record(
             "not taken by the authentication log's calls: every attempt is recorded",
         ));
     }
-    let body = read_body(&state, &headers, body).await?;
+    let body = read_body(&state.limits, &headers, body).await?;
     let record = auth_record::parse(kind, &body, Some(&tenant), "").map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

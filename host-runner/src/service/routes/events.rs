@@ -1,13 +1,15 @@
 //! `/v1/tenants/{tenant}/events`: record events (one object, an array or
 //! JSON Lines; a bulk operation), read a page of them, read one.
 
-use super::{Peer, created, ok_json, read_caller};
 use crate::json::records;
 use crate::service::access::authorize;
+use crate::service::access::read_caller;
 use crate::service::api_keys::Scope;
 use crate::service::limits::read_body;
 use crate::service::params::{PageParams, Params, named_by_params};
+use crate::service::peer::Peer;
 use crate::service::problem::{ApiError, ErrorBody};
+use crate::service::respond::{created, ok_json};
 use crate::service::state::Shared;
 use audit_host::HostError;
 use audit_host::bindings::{Error as WitError, EventInput, PageRequest};
@@ -70,7 +72,7 @@ pub async fn append(
     authorize(&state, &headers, &tenant, Scope::Ingest)?;
     content_type(&headers)?;
     let key = idempotency_key(&headers)?;
-    let body = read_body(&state, &headers, body).await?;
+    let body = read_body(&state.limits, &headers, body).await?;
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body", "not UTF-8"))?;
     let stored = state
@@ -122,7 +124,7 @@ pub async fn append_bulk(
     authorize(&state, &headers, &tenant, Scope::Ingest)?;
     content_type(&headers)?;
     let key = idempotency_key(&headers)?;
-    let body = read_body(&state, &headers, body).await?;
+    let body = read_body(&state.limits, &headers, body).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let bulk: BulkBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -8,8 +8,9 @@
 //! status any more: the response is cut without its final chunk, so no
 //! client takes an incomplete file for a complete one.
 
-use super::{Peer, read_caller};
+use crate::service::access::read_caller;
 use crate::service::params::{ExportParams, FormatParam, Params, RowsParam, named_by_params};
+use crate::service::peer::Peer;
 use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::state::Shared;
 use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows};

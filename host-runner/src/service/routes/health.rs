@@ -1,8 +1,7 @@
 //! Liveness, readiness and the API's own description.
 
-use super::ok_json;
-use crate::service::openapi;
 use crate::service::problem::{ApiError, ErrorBody};
+use crate::service::respond::ok_json;
 use crate::service::state::Shared;
 use axum::extract::State;
 use axum::response::Response;
@@ -30,11 +29,4 @@ pub async fn ready(State(state): State<Shared>) -> Result<Response, ApiError> {
         .await?
         .map_err(|e| ApiError::unavailable(format!("not ready: {e}"), 1))?;
     ok_json(&serde_json::json!({"status": "ready"}))
-}
-
-/// This API as an OpenAPI 3.1 document, generated from the handlers.
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "service",
-    responses((status = 200, body = Object, description = "The OpenAPI document")))]
-pub async fn openapi() -> Result<Response, ApiError> {
-    ok_json(&openapi::document())
 }
