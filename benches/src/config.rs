@@ -30,17 +30,20 @@ pub enum Path {
     Verify,
     /// Calls, instantiation, cold starts.
     Boundary,
+    /// The HTTP service against the library.
+    Serve,
 }
 
 impl Path {
     /// Every path, in the order a run measures them.
-    pub const ALL: [Path; 6] = [
+    pub const ALL: [Path; 7] = [
         Path::Append,
         Path::Diff,
         Path::Query,
         Path::Export,
         Path::Verify,
         Path::Boundary,
+        Path::Serve,
     ];
 
     /// The name `--only` takes.
@@ -52,6 +55,7 @@ impl Path {
             Path::Export => "export",
             Path::Verify => "verify",
             Path::Boundary => "boundary",
+            Path::Serve => "serve",
         }
     }
 
@@ -60,7 +64,7 @@ impl Path {
         match Path::ALL.iter().find(|p| p.name() == name.trim()) {
             Some(p) => Ok(*p),
             None => bail!(
-                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary)"
+                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary,serve)"
             ),
         }
     }

@@ -10,7 +10,7 @@
 //!   `json-patch` crate, the `csv` crate), named on each row.
 //!
 //! Each hot path is one module ([`append`], [`diff`], [`query`],
-//! [`export`], [`verify`], [`boundary`]); each measures at three sizes and
+//! [`export`], [`verify`], [`boundary`], [`serve`]); each measures at three sizes and
 //! checks that its columns computed the same thing (same hashes, counts,
 //! CSV bytes, patches that apply) before it reports a number, so the suite
 //! cannot compare unlike work. The data comes from [`data`], a fixed-seed
@@ -28,6 +28,7 @@ pub mod export;
 pub mod native_store;
 pub mod query;
 pub mod report;
+pub mod serve;
 pub mod timing;
 pub mod verify;
 pub mod wit;
@@ -51,6 +52,7 @@ pub fn run(config: &Config, exe: &std::path::Path) -> anyhow::Result<Vec<Section
             Path::Export => export::run(config, &runtime, exe)?,
             Path::Verify => verify::run(config, &runtime)?,
             Path::Boundary => boundary::run(config, &runtime, exe)?,
+            Path::Serve => serve::run(config, &runtime, exe)?,
         };
         eprintln!(
             "audit-bench: {} done in {:.1} s",
