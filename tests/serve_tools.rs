@@ -126,7 +126,10 @@ fn schemathesis_fuzzing_the_running_server_finds_no_server_error() {
         .arg(&config)
         .args(["run", &server.url("/v1/openapi.json")])
         .args(["--checks", "not_a_server_error"])
-        .args(["--max-examples", "25", "--workers", "2", "--seed", "1"])
+        // One worker: schemathesis 4.32's coverage phase races on a
+        // cache of hypothesis's lambda sources with two (a KeyError in the
+        // tool, not an answer of the server).
+        .args(["--max-examples", "25", "--workers", "1", "--seed", "1"])
         .args(["-H", &format!("Authorization: Bearer {admin}")])
         .args(["-H", &format!("Audit-Viewer: {ADMIN}")])
         .output()

@@ -31,7 +31,7 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let clients: &[usize] = match config.mode {
-        Mode::Tiny => &[1, 2],
+        Mode::Tiny => &[1, 2, 4],
         _ => &[1, 4, 16],
     };
     let events_per_run = |batch: usize| match config.mode {
@@ -56,6 +56,8 @@ pub fn run(config: &Config, runtime: &Runtime, exe: &Path) -> Result<Section> {
                 Ok(())
             })?;
             let store = dir.path().join("lib.db");
+            // Created once, before the clients open it at the same moment.
+            drop(SqliteStore::open(&store).map_err(anyhow::Error::msg)?);
             let in_process = timed_clients(n_clients, total / n_clients, batch, |body| {
                 // One session per client thread, kept for its whole run.
                 thread_session(runtime, &store, |session| {
@@ -308,7 +310,8 @@ fn thread_session(
     SESSION.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(p, _)| p != store) {
-            let sqlite = SqliteStore::open(store).map_err(anyhow::Error::msg)?;
+            let sqlite = SqliteStore::open_with_busy_timeout(store, Duration::from_secs(30))
+                .map_err(anyhow::Error::msg)?;
             *slot = Some((
                 store.to_path_buf(),
                 runtime.session(Box::new(sqlite), Box::new(SystemClock)),

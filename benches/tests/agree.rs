@@ -19,7 +19,9 @@ fn every_hot_path_agrees_across_its_columns() {
     let names: Vec<&str> = sections.iter().map(|s| s.path).collect();
     assert_eq!(
         names,
-        ["append", "diff", "query", "export", "verify", "boundary"]
+        [
+            "append", "diff", "query", "export", "verify", "boundary", "serve"
+        ]
     );
     for s in &sections {
         assert!(!s.rows.is_empty(), "{}: no rows", s.path);
@@ -33,10 +35,15 @@ fn every_hot_path_agrees_across_its_columns() {
         }
     }
     // Every path but the boundary has a native and a peer figure on its
-    // main row, at three sizes.
+    // main row, at three sizes (serve compares HTTP with in process: no
+    // peer).
     for s in sections.iter().filter(|s| s.path != "boundary") {
         let main = &s.rows[0];
-        assert!(main.native.is_some() && main.peer.is_some(), "{}", s.path);
+        assert!(
+            main.native.is_some() && (main.peer.is_some() || s.path == "serve"),
+            "{}",
+            s.path
+        );
         let sizes: std::collections::BTreeSet<&str> = s
             .rows
             .iter()
