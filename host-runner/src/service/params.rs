@@ -6,7 +6,7 @@
 //! errors name the parameter, not the WIT field.
 
 use super::problem::ApiError;
-use audit_host::bindings::{Filter, Order, OutcomeKind};
+use audit_host::bindings::{Filter, Order, OutcomeKind, PageRequest, Viewer};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
@@ -133,6 +133,21 @@ with_filter! {
         pub cursor: Option<String>,
         /// Also count every matching event.
         pub count: Option<bool>,
+    }
+}
+
+impl PageParams {
+    /// The page request of `tenant` for `viewer`: 50 events unless `limit`
+    /// says otherwise.
+    pub fn request(&self, tenant: &str, viewer: Viewer) -> PageRequest {
+        PageRequest {
+            filter: self.filter(tenant),
+            order: self.order(),
+            limit: self.limit.unwrap_or(50),
+            cursor: self.cursor.clone(),
+            viewer,
+            count: self.count.unwrap_or(false),
+        }
     }
 }
 

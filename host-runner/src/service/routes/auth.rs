@@ -13,7 +13,6 @@ use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::respond::{created, ok_json};
 use crate::service::routes::events::StoredEvents;
 use crate::service::state::Shared;
-use audit_host::bindings::PageRequest;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -138,14 +137,7 @@ pub async fn log(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let viewer = read_caller(&state, &headers, &tenant, peer)?;
-    let request = PageRequest {
-        filter: params.filter(&tenant),
-        order: params.order(),
-        limit: params.limit.unwrap_or(50),
-        cursor: params.cursor.clone(),
-        viewer,
-        count: params.count.unwrap_or(false),
-    };
+    let request = params.request(&tenant, viewer);
     let page = state
         .workers
         .run(move |session| -> Result<_, ApiError> {

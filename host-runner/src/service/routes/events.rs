@@ -12,7 +12,7 @@ use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::respond::{created, ok_json};
 use crate::service::state::Shared;
 use audit_host::HostError;
-use audit_host::bindings::{Error as WitError, EventInput, PageRequest};
+use audit_host::bindings::{Error as WitError, EventInput};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -69,10 +69,7 @@ pub async fn append(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers, &tenant, Scope::Ingest)?;
-    content_type(&headers)?;
-    let key = idempotency_key(&headers)?;
-    let body = read_body(&state.limits, &headers, body).await?;
+    let (body, key) = ingest_body(&state, &tenant, &headers, body).await?;
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body", "not UTF-8"))?;
     let stored = state
@@ -121,10 +118,7 @@ pub async fn append_bulk(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers, &tenant, Scope::Ingest)?;
-    content_type(&headers)?;
-    let key = idempotency_key(&headers)?;
-    let body = read_body(&state.limits, &headers, body).await?;
+    let (body, key) = ingest_body(&state, &tenant, &headers, body).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let bulk: BulkBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -208,6 +202,20 @@ fn own_tenant(
     }
 }
 
+/// What every recording call checks first: an ingest key of the tenant, a
+/// JSON body within the limits, and the `Idempotency-Key` if there is one.
+async fn ingest_body(
+    state: &Shared,
+    tenant: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(axum::body::Bytes, Option<String>), ApiError> {
+    authorize(state, headers, tenant, Scope::Ingest)?;
+    content_type(headers)?;
+    let key = idempotency_key(headers)?;
+    Ok((read_body(&state.limits, headers, body).await?, key))
+}
+
 fn content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Ok(());
@@ -267,14 +275,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let viewer = read_caller(&state, &headers, &tenant, peer)?;
-    let request = PageRequest {
-        filter: params.filter(&tenant),
-        order: params.order(),
-        limit: params.limit.unwrap_or(50),
-        cursor: params.cursor.clone(),
-        viewer,
-        count: params.count.unwrap_or(false),
-    };
+    let request = params.request(&tenant, viewer);
     let page = state
         .workers
         .run(move |session| -> Result<_, ApiError> {
