@@ -328,3 +328,24 @@ fn kill_9_while_four_clients_post_loses_no_event_that_got_a_201() {
         assert!(ids.contains(id), "acknowledged {id} is not stored");
     }
 }
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off_after_the_header_timeout() {
+    let server = Server::start(&["--header-timeout-ms", "300"]);
+    let mut slow = std::net::TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(slow, "GET /v1/health HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    // The server closes the connection (a read ends) long before ours times out.
+    let _ = slow.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the connection stayed open {:?}",
+        started.elapsed()
+    );
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    // The service itself is fine.
+    assert_eq!(get(&server.url("/v1/health"), &[]).status, 200);
+}
