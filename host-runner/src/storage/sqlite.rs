@@ -151,10 +151,23 @@ impl SqliteStore {
             ));
         }
         if version < SCHEMA_VERSION {
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))
-            .map_err(|e| format!("creating the schema: {}", message(&e)))?;
+            // Another connection opening a new store at the same moment (the
+            // workers of `serve`) may create the schema first: look again
+            // once the write lock is ours.
+            let create = || -> rusqlite::Result<()> {
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let now: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+                if now < SCHEMA_VERSION {
+                    conn.execute_batch(&format!(
+                        "{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"
+                    ))?;
+                }
+                conn.execute_batch("COMMIT")
+            };
+            if let Err(e) = create() {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(format!("creating the schema: {}", message(&e)));
+            }
         }
         Ok(SqliteStore {
             conn,
