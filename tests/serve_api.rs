@@ -353,6 +353,31 @@ fn every_error_is_one_object_with_the_right_status_naming_the_field() {
         ),
         (
             post(
+                &server.url("/v1/tenants/acme/events/bulk"),
+                &with_ingest,
+                &format!(
+                    r#"{{"parent": {}, "children": [{}, {}]}}"#,
+                    event_json("user.imported", "u"),
+                    event_json("user.created", "u"),
+                    event_json("user.created", "u").replace("203.0.113.9", "203.0.113"),
+                ),
+            ),
+            422,
+            "invalid-input",
+            Some("children[1].context.ip"),
+        ),
+        (
+            post(
+                &server.url("/v1/tenants/acme/events/bulk"),
+                &with_ingest,
+                r#"{"parent": {}, "children": [7]}"#,
+            ),
+            400,
+            "bad-request",
+            Some("children[0]"),
+        ),
+        (
+            post(
                 &events,
                 &[("Authorization", &ingest), ("Content-Type", "text/html")],
                 "{}",

@@ -155,36 +155,39 @@ impl Global {
 
     /// The fingerprint key: `AUDIT_KEY`, else `--key-file`, else the file
     /// next to the store; a store in memory gets a key for this run only.
+    /// The file is read (or created) the first time a fingerprint is needed.
     pub fn keyring(&self) -> Result<std::sync::Arc<dyn audit_host::Keyring>> {
         if let Ok(hex) = std::env::var("AUDIT_KEY") {
             return Ok(std::sync::Arc::new(
                 audit_host::MasterKey::from_hex(&hex).context("AUDIT_KEY")?,
             ));
         }
-        Ok(match &self.key_file {
-            Some(path) => std::sync::Arc::new(audit_host::KeyFile::new(path.clone())),
-            None if self.store.as_os_str() == ":memory:" => {
-                std::sync::Arc::new(audit_host::MasterKey::generate()?)
-            }
-            None => std::sync::Arc::new(audit_host::KeyFile::new(
-                audit_host::MasterKey::path_for_store(&self.store),
-            )),
+        Ok(match self.key_path() {
+            Some(path) => std::sync::Arc::new(audit_host::KeyFile::new(path)),
+            None => std::sync::Arc::new(audit_host::MasterKey::generate()?),
         })
     }
 
-    /// The fingerprint master key itself (see [`Global::keyring`]), read or
-    /// created now: what `serve` also derives its token keys from.
+    /// The same key itself, read or created now: what `serve` also derives
+    /// its token keys from.
     pub fn master_key(&self) -> Result<audit_host::MasterKey> {
         if let Ok(hex) = std::env::var("AUDIT_KEY") {
             return audit_host::MasterKey::from_hex(&hex).context("AUDIT_KEY");
         }
-        Ok(match &self.key_file {
-            Some(path) => audit_host::MasterKey::load_or_create(path)?,
-            None if self.store.as_os_str() == ":memory:" => audit_host::MasterKey::generate()?,
-            None => audit_host::MasterKey::load_or_create(&audit_host::MasterKey::path_for_store(
-                &self.store,
-            ))?,
+        Ok(match self.key_path() {
+            Some(path) => audit_host::MasterKey::load_or_create(&path)?,
+            None => audit_host::MasterKey::generate()?,
         })
+    }
+
+    /// The key's file: `--key-file`, else the one next to the store; none
+    /// for a store in memory.
+    fn key_path(&self) -> Option<PathBuf> {
+        match &self.key_file {
+            Some(path) => Some(path.clone()),
+            None if self.store.as_os_str() == ":memory:" => None,
+            None => Some(audit_host::MasterKey::path_for_store(&self.store)),
+        }
     }
 
     /// `--max-input-mib` in bytes.

@@ -86,6 +86,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     // what one request stores the next one reads.
     let shared_memory =
         (cli.store.as_os_str() == ":memory:").then(audit_host::SharedMemoryStore::new);
+    // A bad --clock is refused now, not at the first request.
     cli.clock()?;
     let make = {
         let global = cli.clone();

@@ -72,6 +72,17 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", Some(field), message)
     }
 
+    /// 422: a field of the request the log refuses, as the component's
+    /// own `invalid-input` would be.
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-input",
+            Some(field),
+            reason,
+        )
+    }
+
     /// 401: no credentials, or ones that are not valid.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(

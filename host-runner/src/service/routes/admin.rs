@@ -10,8 +10,6 @@ use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::respond::{created, ok_json};
 use crate::service::state::Shared;
 use crate::service::viewer_token::{self, Claims, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS};
-use audit_host::HostError;
-use audit_host::bindings::Error as WitError;
 use audit_host::session::integrity::intact;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -269,12 +267,10 @@ pub async fn viewer_token(
     })?;
     let ttl = request.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
     if !(1..=MAX_TTL_SECONDS).contains(&ttl) {
-        return Err(ApiError::from(HostError::Refused(WitError::InvalidInput(
-            audit_host::bindings::FieldError {
-                field: "ttl_seconds".into(),
-                reason: format!("1 to {MAX_TTL_SECONDS} seconds"),
-            },
-        ))));
+        return Err(ApiError::invalid(
+            "ttl_seconds",
+            format!("1 to {MAX_TTL_SECONDS} seconds"),
+        ));
     }
     let exp = chrono::Utc::now().timestamp() + ttl as i64;
     let token = viewer_token::issue(

@@ -15,7 +15,7 @@ use crate::service::routes::events::StoredEvents;
 use crate::service::state::Shared;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 
@@ -37,19 +37,11 @@ async fn record(
         ));
     }
     let body = read_body(&state.limits, &headers, body).await?;
-    let record = auth_record::parse(kind, &body, Some(&tenant), "").map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-input",
-            Some(&e.field),
-            e.reason,
-        )
-    })?;
+    let record = auth_record::parse(kind, &body, Some(&tenant), "")
+        .map_err(|e| ApiError::invalid(&e.field, e.reason))?;
     if record.tenant() != tenant {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-input",
-            Some("tenant"),
+        return Err(ApiError::invalid(
+            "tenant",
             "another tenant than the request's path names",
         ));
     }

@@ -11,8 +11,7 @@ use crate::service::peer::Peer;
 use crate::service::problem::{ApiError, ErrorBody};
 use crate::service::respond::{created, ok_json};
 use crate::service::state::Shared;
-use audit_host::HostError;
-use audit_host::bindings::{Error as WitError, EventInput};
+use audit_host::bindings::EventInput;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -130,16 +129,7 @@ pub async fn append_bulk(
     let stored = state
         .workers
         .run(move |session| -> Result<_, ApiError> {
-            let mut parent = one_input(session, bulk.parent.get(), &tenant, "parent")?;
-            let mut children = Vec::with_capacity(bulk.children.len());
-            for (i, child) in bulk.children.iter().enumerate() {
-                children.push(one_input(
-                    session,
-                    child.get(),
-                    &tenant,
-                    &format!("children[{i}]"),
-                )?);
-            }
+            let (mut parent, mut children) = bulk_inputs(session, &bulk, &tenant)?;
             if let Some(key) = &key {
                 parent
                     .idempotency_key
@@ -157,32 +147,47 @@ pub async fn append_bulk(
     created(&StoredEvents { events: stored })
 }
 
-/// One event of a bulk body, read by the component's codec and named by
-/// its place (`children[3].context.ip`).
-fn one_input(
-    session: &mut audit_host::Session,
-    json: &str,
-    tenant: &str,
-    place: &str,
-) -> Result<EventInput, ApiError> {
-    if !json.trim_start().starts_with('{') {
-        return Err(ApiError::bad_request(place, "expected an event object"));
+/// Where event `i` of a bulk body's inputs is: the parent, then the
+/// children.
+fn bulk_place(i: usize) -> String {
+    match i {
+        0 => "parent".to_string(),
+        i => format!("children[{}]", i - 1),
     }
-    let mut inputs = session
-        .parse_inputs(json, Some(tenant))
-        .map_err(|e| renamed(e, "events[0]", place))?;
-    own_tenant(&inputs, tenant, |_| format!("{place}.tenant"))?;
-    Ok(inputs.remove(0))
 }
 
-fn renamed(e: HostError, from: &str, to: &str) -> ApiError {
-    let mut e = ApiError::from(e);
-    if let Some(field) = &e.field
-        && let Some(rest) = field.strip_prefix(from)
-    {
-        e.field = Some(format!("{to}{rest}"));
+/// The parent and children of a bulk body, read by the component's codec
+/// in one call (as one array: the parent first) and named by their place
+/// (`children[3].context.ip`).
+fn bulk_inputs(
+    session: &mut audit_host::Session,
+    bulk: &BulkBody,
+    tenant: &str,
+) -> Result<(EventInput, Vec<EventInput>), ApiError> {
+    let all: Vec<&str> = std::iter::once(bulk.parent.get())
+        .chain(bulk.children.iter().map(|c| c.get()))
+        .collect();
+    if let Some(i) = all.iter().position(|e| !e.trim_start().starts_with('{')) {
+        return Err(ApiError::bad_request(
+            &bulk_place(i),
+            "expected an event object",
+        ));
     }
-    e
+    let array = format!("[{}]", all.join(","));
+    let mut inputs = session.parse_inputs(&array, Some(tenant)).map_err(|e| {
+        let mut e = ApiError::from(e);
+        if let Some(field) = &e.field
+            && let Some(rest) = field.strip_prefix("events[")
+            && let Some((index, rest)) = rest.split_once(']')
+            && let Ok(i) = index.parse::<usize>()
+        {
+            e.field = Some(format!("{}{rest}", bulk_place(i)));
+        }
+        e
+    })?;
+    own_tenant(&inputs, tenant, |i| format!("{}.tenant", bulk_place(i)))?;
+    let children = inputs.split_off(1);
+    Ok((inputs.remove(0), children))
 }
 
 /// Refuses an event of another tenant than the path's.
@@ -192,12 +197,10 @@ fn own_tenant(
     field: impl Fn(usize) -> String,
 ) -> Result<(), ApiError> {
     match inputs.iter().position(|e| e.tenant != tenant) {
-        Some(i) => Err(ApiError::from(HostError::Refused(WitError::InvalidInput(
-            audit_host::bindings::FieldError {
-                field: field(i),
-                reason: "another tenant than the request's path names".into(),
-            },
-        )))),
+        Some(i) => Err(ApiError::invalid(
+            &field(i),
+            "another tenant than the request's path names",
+        )),
         None => Ok(()),
     }
 }
