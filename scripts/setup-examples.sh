@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the Python and Node hosts in examples/ (and the HTTP service's
-# third-party test tools in tests/http-tools/.venv): a virtual environment with
+# third-party test tools in tests/http-tools/.venv, the benchmark suite's
+# Python and Node peers in benches/polyglot/): a virtual environment with
 # the pinned wasmtime (examples/python/.venv), the Node packages from the
 # lockfile (npm ci) and the component transpiled for Node (npm run build).
 # Needs the component, which `cargo build --release` makes; scripts/test.sh
@@ -28,6 +29,11 @@ examples/python/.venv/bin/pip install --quiet --disable-pip-version-check -r exa
 echo "setting up tests/http-tools (openapi-spec-validator and schemathesis from PyPI)"
 python3 -m venv tests/http-tools/.venv
 tests/http-tools/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/http-tools/requirements.txt
+
+echo "setting up benches/polyglot (the benchmark suite's peers: jsonpatch from PyPI, fast-json-patch from npm)"
+python3 -m venv benches/polyglot/.venv
+benches/polyglot/.venv/bin/pip install --quiet --disable-pip-version-check -r benches/polyglot/requirements.txt
+(cd benches/polyglot && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "setting up examples/node (npm ci, then jco transpiles the component)"
 cd examples/node

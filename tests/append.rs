@@ -266,3 +266,38 @@ fn the_runtime_is_shared_across_threads() {
         assert_eq!(h.join().unwrap(), Some(10));
     }
 }
+
+#[test]
+fn append_json_stores_and_answers_what_parse_inputs_and_append_batch_do() {
+    let text = concat!(
+        r#"{"action":"user.updated","actor":{"id":"u_1","name":"Ana","kind":"user"},"outcome":"success","before":{"role":"agent","password":"a"},"after":{"role":"supervisor","password":"b"}}"#,
+        "\n",
+        r#"{"action":"team.created","actor":{"id":"u_2","kind":"user"},"outcome":"failure","failure_reason":"quota"}"#,
+        "\n"
+    );
+    let (_a, one) = temp_store();
+    let (_b, two) = temp_store();
+    let mut s1 = session(&one);
+    let lines = s1.append_json(text, Some("acme")).unwrap();
+    let mut s2 = session(&two);
+    let inputs = s2.parse_inputs(text, Some("acme")).unwrap();
+    let events = s2.append_batch(&inputs).unwrap();
+    let typed: String = events
+        .iter()
+        .map(|e| s2.to_json(e).unwrap() + "\n")
+        .collect();
+    assert_eq!(lines, typed);
+    assert_eq!(raw_rows(&one, "acme"), raw_rows(&two, "acme"));
+    assert!(lines.contains(r#""new":"[redacted]""#), "{lines}");
+
+    // Refused: named by the event, nothing stored, the session usable.
+    let bad = text.replace(
+        r#""kind":"user"},"outcome":"failure""#,
+        r#""kind":"robot"},"outcome":"failure""#,
+    );
+    let err = s1.append_json(&bad, Some("acme")).unwrap_err().to_string();
+    assert!(err.contains("events[1].actor.kind"), "{err}");
+    assert_eq!(raw_rows(&one, "acme").len(), 2);
+    let err = s1.append_json("", Some("acme")).unwrap_err().to_string();
+    assert!(err.starts_with("input:"), "{err}");
+}

@@ -25,15 +25,18 @@ fn request(before: &str, after: &str) -> DiffRequest {
 }
 
 fn diff(session: &mut audit_host::Session, before: &Value, after: &Value) -> DiffResult {
-    session
-        .diff(&request(&before.to_string(), &after.to_string()))
-        .unwrap_or_else(|e| {
-            panic!(
-                "diff of {:.200} and {:.200}: {e}",
-                before.to_string(),
-                after.to_string()
-            )
-        })
+    let r = request(&before.to_string(), &after.to_string());
+    let result = session.diff(&r).unwrap_or_else(|e| {
+        panic!(
+            "diff of {:.200} and {:.200}: {e}",
+            before.to_string(),
+            after.to_string()
+        )
+    });
+    // `diff.patch` is the same patch without the change list, on every pair
+    // the suites hold.
+    assert_eq!(session.diff_patch(&r).unwrap(), result.patch);
+    result
 }
 
 /// Numbers equal by value (`1` and `1.0` are the same number, as the diff

@@ -29,6 +29,9 @@ mod retention;
 // Integrity at scale: two processes appending at once, and the same hashes
 // from the component and the native build.
 mod integrity;
+
+// Verification split over several instances.
+mod fanout;
 // The diff through the component: conformance round trips, minimality, hostile documents, `audit-host diff`.
 mod diff;
 // Redaction: no secret in any output; keyed fingerprints per tenant; tenant rules.

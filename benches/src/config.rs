@@ -32,11 +32,13 @@ pub enum Path {
     Boundary,
     /// The HTTP service against the library.
     Serve,
+    /// The Python and Node hosts against their languages' libraries.
+    Polyglot,
 }
 
 impl Path {
     /// Every path, in the order a run measures them.
-    pub const ALL: [Path; 7] = [
+    pub const ALL: [Path; 8] = [
         Path::Append,
         Path::Diff,
         Path::Query,
@@ -44,6 +46,7 @@ impl Path {
         Path::Verify,
         Path::Boundary,
         Path::Serve,
+        Path::Polyglot,
     ];
 
     /// The name `--only` takes.
@@ -56,6 +59,7 @@ impl Path {
             Path::Verify => "verify",
             Path::Boundary => "boundary",
             Path::Serve => "serve",
+            Path::Polyglot => "polyglot",
         }
     }
 
@@ -64,7 +68,7 @@ impl Path {
         match Path::ALL.iter().find(|p| p.name() == name.trim()) {
             Some(p) => Ok(*p),
             None => bail!(
-                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary,serve)"
+                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary,serve,polyglot)"
             ),
         }
     }

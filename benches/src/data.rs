@@ -261,6 +261,40 @@ pub fn profile(i: u64) -> Value {
     })
 }
 
+/// A profile and the same profile after two to five edits (as the
+/// generator's `user.updated` events carry them).
+pub fn profile_pair(i: u64, rng: &mut Rng) -> (Value, Value) {
+    let before = profile(i);
+    let mut after = before.clone();
+    edit_profile(&mut after, rng);
+    (before, after)
+}
+
+/// An event input in the JSON form `codec.parse-inputs` reads (what a
+/// Python or Node backend sends).
+pub fn input_json(e: &EventInput) -> Value {
+    let parse = |text: &Option<String>| {
+        text.as_deref()
+            .map(|t| serde_json::from_str::<Value>(t).expect("the generator writes JSON"))
+    };
+    let mut v = json!({
+        "tenant": e.tenant,
+        "action": e.action,
+        "actor": e.actor,
+        "targets": e.targets,
+        "outcome": e.outcome,
+        "context": e.context,
+        "occurred_at": e.occurred_at,
+        "before": parse(&e.before),
+        "after": parse(&e.after),
+        "metadata": parse(&e.metadata),
+    });
+    if let Some(reason) = &e.failure_reason {
+        v["failure_reason"] = json!(reason);
+    }
+    v
+}
+
 /// Two to five edits of a profile: a name (one in ten becomes "Smyth",
 /// which the query benchmark searches for), a nested setting, a list
 /// grown, a queue's priority, a flag, a counter.

@@ -10,7 +10,8 @@
 //!   `json-patch` crate, the `csv` crate), named on each row.
 //!
 //! Each hot path is one module ([`append`], [`diff`], [`query`],
-//! [`export`], [`verify`], [`boundary`], [`serve`]); each measures at three sizes and
+//! [`export`], [`verify`], [`boundary`], [`serve`],
+//! [`polyglot`]); each measures at three sizes and
 //! checks that its columns computed the same thing (same hashes, counts,
 //! CSV bytes, patches that apply) before it reports a number, so the suite
 //! cannot compare unlike work. The data comes from [`data`], a fixed-seed
@@ -26,6 +27,7 @@ pub mod dataset;
 pub mod diff;
 pub mod export;
 pub mod native_store;
+pub mod polyglot;
 pub mod query;
 pub mod report;
 pub mod serve;
@@ -53,6 +55,7 @@ pub fn run(config: &Config, exe: &std::path::Path) -> anyhow::Result<Vec<Section
             Path::Verify => verify::run(config, &runtime)?,
             Path::Boundary => boundary::run(config, &runtime, exe)?,
             Path::Serve => serve::run(config, &runtime, exe)?,
+            Path::Polyglot => polyglot::run(config, &runtime)?,
         };
         eprintln!(
             "audit-bench: {} done in {:.1} s",

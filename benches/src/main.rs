@@ -19,13 +19,18 @@ struct Args {
     #[arg(long)]
     full: bool,
     /// Only these hot paths, comma-separated: append, diff, query, export,
-    /// verify, boundary, serve.
+    /// verify, boundary, serve, polyglot.
     #[arg(long, value_delimiter = ',', value_name = "PATHS")]
     only: Vec<String>,
     /// Print the results as the Markdown tables of BENCHMARKS.md instead of
     /// plain tables.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     markdown: bool,
+    /// Print the results as one JSON document (every row's columns, units
+    /// and ratios, and the run's mode and machine), for scripts comparing
+    /// runs.
+    #[arg(long)]
+    json: bool,
     /// Measure this build of the component (a `.wasm` file) instead of the
     /// embedded one, e.g. to compare a change before and after.
     #[arg(long, value_name = "FILE")]
@@ -53,6 +58,7 @@ fn run() -> Result<()> {
         };
     }
     let args = Args::parse();
+    let mode_name = if args.full { "full" } else { "quick" };
     let mut config = Config::new(
         if args.full { Mode::Full } else { Mode::Quick },
         args.data_dir,
@@ -64,11 +70,33 @@ fn run() -> Result<()> {
         .map(|p| Path::parse(p))
         .collect::<Result<_>>()?;
     let exe = std::env::current_exe()?;
+    let context = run_context(mode_name, &config);
     let sections = audit_bench::run(&config, &exe)?;
-    if args.markdown {
+    if args.json {
+        print!("{}", report::json(&sections, context));
+    } else if args.markdown {
         print!("{}", report::markdown(&sections));
     } else {
         print!("{}", report::text(&sections));
     }
     Ok(())
+}
+
+/// What a JSON report says about its run, so that two documents can be told
+/// apart and compared fairly.
+fn run_context(mode: &str, config: &Config) -> serde_json::Value {
+    let load = std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| {
+        l.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+    });
+    serde_json::json!({
+        "mode": mode,
+        "paths": config.paths().iter().map(|p| p.name()).collect::<Vec<_>>(),
+        "component": config.component.as_ref().map(|p| p.display().to_string()),
+        "started_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "cpus": std::thread::available_parallelism().map(|n| n.get()).ok(),
+        "load_average_1m": load,
+        "audit_bench": env!("CARGO_PKG_VERSION"),
+    })
 }

@@ -220,3 +220,130 @@ pub fn markdown(sections: &[Section]) -> String {
     }
     out
 }
+
+impl Unit {
+    /// The unit as a script reads it: `events/s`, `s`, `B`.
+    pub fn name(self) -> String {
+        match self {
+            Unit::Rate(item) => format!("{item}/s"),
+            Unit::Time => "s".into(),
+            Unit::Bytes => "B".into(),
+        }
+    }
+
+    /// Whether a larger value is better (rates) or worse (times, bytes).
+    pub fn higher_is_better(self) -> bool {
+        matches!(self, Unit::Rate(_))
+    }
+}
+
+/// The sections as one JSON document, for scripts comparing runs: every
+/// row with its three columns (value and unit, `null` where a column has
+/// no figure) and both ratios, and the run's context (mode, machine).
+pub fn json(sections: &[Section], run: serde_json::Value) -> String {
+    let paths: Vec<serde_json::Value> = sections
+        .iter()
+        .map(|s| {
+            let column = |name: &str, v: Option<f64>, unit: Unit| {
+                serde_json::json!({
+                    "column": name,
+                    "value": v,
+                    "unit": unit.name(),
+                })
+            };
+            let rows: Vec<serde_json::Value> = s
+                .rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "measure": r.measure,
+                        "size": r.size,
+                        "unit": r.unit.name(),
+                        "higher_is_better": r.unit.higher_is_better(),
+                        "columns": [
+                            column("component", r.component, r.unit),
+                            column("native", r.native, r.unit),
+                            column("peer", r.peer, r.unit),
+                        ],
+                        "component": r.component,
+                        "native": r.native,
+                        "peer": r.peer,
+                        "ratios": {
+                            "component_over_native": r.ratio(r.native),
+                            "component_over_peer": r.ratio(r.peer),
+                        },
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "path": s.path,
+                "columns": {
+                    "component": s.columns[0],
+                    "native": s.columns[1],
+                    "peer": s.columns[2],
+                },
+                "rows": rows,
+                "notes": s.notes,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "format": "audit-bench/1",
+        "run": run,
+        "paths": paths,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value always serialises");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_report_carries_every_column_its_unit_and_the_ratios() {
+        let sections = vec![Section {
+            path: "verify",
+            columns: ["component", "native", "peer"],
+            rows: vec![
+                Row::new(
+                    "verify",
+                    "10 events",
+                    Unit::Rate("events"),
+                    Some(50.0),
+                    Some(100.0),
+                    None,
+                ),
+                Row::new(
+                    "diff",
+                    "1 KB",
+                    Unit::Time,
+                    Some(2e-6),
+                    Some(1e-6),
+                    Some(4e-6),
+                ),
+            ],
+            notes: vec!["same verdicts".into()],
+        }];
+        let doc: serde_json::Value =
+            serde_json::from_str(&json(&sections, serde_json::json!({"mode": "tiny"}))).unwrap();
+        assert_eq!(doc["format"], "audit-bench/1");
+        assert_eq!(doc["run"]["mode"], "tiny");
+        let rows = &doc["paths"][0]["rows"];
+        assert_eq!(rows[0]["unit"], "events/s");
+        assert_eq!(rows[0]["columns"][1]["value"], 100.0);
+        assert_eq!(rows[0]["peer"], serde_json::Value::Null);
+        assert_eq!(rows[0]["ratios"]["component_over_native"], 0.5);
+        assert_eq!(
+            rows[0]["ratios"]["component_over_peer"],
+            serde_json::Value::Null
+        );
+        // Times: lower is better, so the ratio is theirs over ours.
+        assert_eq!(rows[1]["unit"], "s");
+        assert_eq!(rows[1]["higher_is_better"], false);
+        assert_eq!(rows[1]["ratios"]["component_over_native"], 0.5);
+        assert_eq!(rows[1]["ratios"]["component_over_peer"], 2.0);
+        assert_eq!(doc["paths"][0]["notes"][0], "same verdicts");
+    }
+}

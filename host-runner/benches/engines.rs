@@ -203,6 +203,7 @@ fn input(i: usize) -> EventInput {
         occurred_at: None,
         before: Some(state("agent")),
         after: Some(state("supervisor")),
+        idempotency_key: None,
         metadata: None,
     }
 }

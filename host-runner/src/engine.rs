@@ -16,6 +16,9 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 /// How often the engine's epoch advances: the granularity of call deadlines.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
+/// The variable that turns on wasmtime's perf map (`perfmap`).
+const PROFILER_ENV: &str = "AUDIT_WASM_PROFILER";
+
 /// The default of [`Options::max_instances`](crate::Options::max_instances).
 pub const DEFAULT_MAX_INSTANCES: u32 = 256;
 
@@ -74,6 +77,12 @@ fn build(pool: Option<u32>) -> wasmtime::Result<Engine> {
     config.wasm_component_model(true);
     config.cranelift_opt_level(wasmtime::OptLevel::Speed);
     config.epoch_interruption(true);
+    // A profiling aid (BENCHMARKS.md, "Profiles"): with
+    // AUDIT_WASM_PROFILER=perfmap, wasmtime writes /tmp/perf-PID.map so
+    // that `perf report` names the component's compiled functions.
+    if std::env::var_os(PROFILER_ENV).is_some_and(|v| v == "perfmap") {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     if let Some(slots) = pool {
         let mut pool = PoolingAllocationConfig::new();
         // The audit component instantiates a few core modules (its own,

@@ -61,6 +61,9 @@ pub mod session;
 // The pre-instantiated component, from which sessions are made.
 pub mod runtime;
 
+// One tenant's work split over several instances at once.
+pub mod fanout;
+
 pub use cache::CacheStatus;
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{HostError, TrapKind};

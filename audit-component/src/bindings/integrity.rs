@@ -21,6 +21,19 @@ impl wi::Guest for Component {
             .map_err(error)
     }
 
+    fn verify_range(
+        tenant: String,
+        after_seq: u64,
+        through_seq: Option<u64>,
+    ) -> Result<wi::RangeReport, wit::Error> {
+        let (report, start_prev_hash) =
+            verify::verify_range(&mut HostStore, &tenant, after_seq, through_seq).map_err(error)?;
+        Ok(wi::RangeReport {
+            report: report_out(report),
+            start_prev_hash,
+        })
+    }
+
     fn prepare_checkpoint(
         tenant: String,
     ) -> Result<(wi::VerifyReport, Option<wi::CheckpointDraft>), wit::Error> {

@@ -22,6 +22,16 @@ impl wlog::Guest for Component {
             .map_err(error)
     }
 
+    fn append_json(text: String, default_tenant: Option<String>) -> Result<String, wit::Error> {
+        crate::ingest::text::append_json(
+            &mut HostStore,
+            &mut HostClock,
+            &text,
+            default_tenant.as_deref(),
+        )
+        .map_err(error)
+    }
+
     fn append_bulk(
         parent: wit::EventInput,
         children: Vec<wit::EventInput>,

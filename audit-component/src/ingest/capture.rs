@@ -37,6 +37,40 @@ pub fn request(
     tenant: Option<&str>,
     keyring: &mut TenantFingerprints,
 ) -> Result<Compared> {
+    requested(before, after, settings, action, tenant, keyring, compare)
+}
+
+/// [`request`]'s patch alone (the `diff` interface's `patch`): the change
+/// list is never built.
+pub fn request_patch(
+    before: &str,
+    after: &str,
+    settings: Option<&str>,
+    action: Option<&str>,
+    tenant: Option<&str>,
+    keyring: &mut TenantFingerprints,
+) -> Result<String> {
+    requested(
+        before,
+        after,
+        settings,
+        action,
+        tenant,
+        keyring,
+        compare_patch,
+    )
+}
+
+/// A request's checks and rules, then `how` on the documents.
+fn requested<T>(
+    before: &str,
+    after: &str,
+    settings: Option<&str>,
+    action: Option<&str>,
+    tenant: Option<&str>,
+    keyring: &mut TenantFingerprints,
+    how: fn(&str, &str, &Rules, &mut Fingerprints) -> Result<T>,
+) -> Result<T> {
     if let Some(action) = action {
         crate::core::fields::action(action)?;
     }
@@ -48,7 +82,7 @@ pub fn request(
         None => crate::settings::TenantSettings::default(),
     };
     let rules = settings.rules(action);
-    compare(before, after, &rules, &mut |messages| match tenant {
+    how(before, after, &rules, &mut |messages| match tenant {
         Some(tenant) => keyring(tenant, messages),
         None => Ok(None),
     })
@@ -61,16 +95,38 @@ pub fn compare(
     rules: &Rules,
     fingerprints: &mut Fingerprints,
 ) -> Result<Compared> {
+    diffed(before, after, rules, fingerprints, |ops, hidden| Compared {
+        patch: diff::patch(ops, hidden),
+        changes: diff::changes(ops, hidden),
+    })
+}
+
+/// [`compare`]'s patch alone.
+pub fn compare_patch(
+    before: &str,
+    after: &str,
+    rules: &Rules,
+    fingerprints: &mut Fingerprints,
+) -> Result<String> {
+    diffed(before, after, rules, fingerprints, diff::patch)
+}
+
+/// Both documents parsed, redacted and diffed; `out` writes what the caller
+/// wants of the operations (they borrow from the parsed documents).
+fn diffed<T>(
+    before: &str,
+    after: &str,
+    rules: &Rules,
+    fingerprints: &mut Fingerprints,
+    out: impl FnOnce(&[diff::Op], &[Hidden]) -> T,
+) -> Result<T> {
     size("before", before)?;
     size("after", after)?;
     let mut b = diff::node::parse("before", before)?;
     let mut a = diff::node::parse("after", after)?;
     let hidden = redact_both(Some(&mut b), Some(&mut a), rules, fingerprints)?;
     let ops = diff::diff(&b, &a, &hidden, &rules.diff);
-    Ok(Compared {
-        patch: diff::patch(&ops, &hidden),
-        changes: diff::changes(&ops, &hidden),
-    })
+    Ok(out(&ops, &hidden))
 }
 
 /// The changes between an entity's states, either of which may be absent

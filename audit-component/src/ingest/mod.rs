@@ -6,3 +6,4 @@ pub mod bulk;
 pub mod capture;
 pub mod prepare;
 pub mod secrets;
+pub mod text;

@@ -101,6 +101,9 @@ pub(crate) struct Checker {
     cutoff: Option<DateTime<Utc>>,
     old_prefix: Option<OldPrefix>,
     old_prefix_open: bool,
+    /// A range that starts inside the log ([`Checker::inside`]): its first
+    /// event's link is the caller's to check, not the log's start.
+    inside: bool,
 }
 
 impl Checker {
@@ -118,7 +121,23 @@ impl Checker {
             cutoff: None,
             old_prefix: None,
             old_prefix_open: true,
+            inside: false,
         }
+    }
+
+    /// A checker of a range that starts after the log's first events: its
+    /// first event is not judged as the log's start (genesis, purge
+    /// anchor); its `prev_hash` is kept for the caller
+    /// ([`Checker::start_prev_hash`]).
+    pub(crate) fn inside(mut self) -> Self {
+        self.inside = true;
+        self
+    }
+
+    /// The first event's `prev_hash`, when it was intact and did not start
+    /// from the genesis hash.
+    pub(crate) fn start_prev_hash(&self) -> Option<&str> {
+        self.start_prev_hash.as_deref()
     }
 
     /// Also notes the longest prefix of events recorded before `cutoff`.
@@ -574,6 +593,7 @@ impl Checker {
         }
         if let (Some(first), Some(start)) = (self.report.first_seq, self.start_prev_hash.clone())
             && first > 1
+            && !self.inside
         {
             match self.anchors.iter().find(|a| a.through_seq + 1 == first) {
                 Some(a) if a.through_hash == start => self.report.purged_through = Some(first - 1),

@@ -324,3 +324,53 @@ fn a_csv_export_verifies_its_proof_columns_and_its_other_columns() {
     assert_eq!(kinds(&r), [(FindingKind::Modified, 4)]);
     assert!(r.findings[0].detail.contains("actor column"));
 }
+
+#[test]
+fn ranges_put_together_give_the_whole_logs_report() {
+    use crate::integrity::verify::verify_range;
+    let mut s = log(2_500, &mut day(0));
+    let whole = verify_chain(&mut s, "acme", &[], &[]).unwrap();
+    assert!(whole.intact());
+    let (first, none) = verify_range(&mut s, "acme", 0, Some(1_000)).unwrap();
+    let (middle, start_m) = verify_range(&mut s, "acme", 1_000, Some(2_000)).unwrap();
+    let (last, start_l) = verify_range(&mut s, "acme", 2_000, None).unwrap();
+    // The log's first range starts from the genesis hash: nothing to link.
+    assert_eq!(none, None);
+    assert!(first.intact() && middle.intact() && last.intact());
+    assert_eq!((first.first_seq, first.last_seq), (Some(1), Some(1_000)));
+    assert_eq!(
+        (middle.first_seq, middle.last_seq),
+        (Some(1_001), Some(2_000))
+    );
+    assert_eq!(start_m, first.last_hash);
+    assert_eq!(start_l, middle.last_hash);
+    assert_eq!(first.events + middle.events + last.events, whole.events);
+    assert_eq!(last.last_hash, whole.last_hash);
+    let e = verify_range(&mut s, "acme", 10, Some(9)).unwrap_err();
+    assert_eq!(e.to_string(), "through_seq: is below after_seq");
+}
+
+#[test]
+fn a_range_reports_what_it_holds_and_only_the_last_checks_the_head() {
+    use crate::integrity::verify::verify_range;
+    let mut s = log(30, &mut day(0));
+    let mut bad = MemoryStore::default();
+    for mut r in rows(&mut s) {
+        if r.seq == 15 {
+            r.body = r.body.replace("Ana", "Eve");
+        }
+        bad.append(vec![r]).unwrap();
+    }
+    let (r, _) = verify_range(&mut bad, "acme", 10, Some(20)).unwrap();
+    assert_eq!(kinds(&r), vec![(FindingKind::Modified, 15)]);
+    let (r, start) = verify_range(&mut bad, "acme", 20, None).unwrap();
+    assert!(r.intact());
+    assert_eq!(
+        start.as_deref(),
+        rows(&mut s).get(19).map(|r| r.hash.as_str())
+    );
+    // A range past the end holds nothing, and the head says the log is longer.
+    let (r, _) = verify_range(&mut bad, "acme", 40, None).unwrap();
+    assert_eq!(r.events, 0);
+    assert!(!r.intact());
+}

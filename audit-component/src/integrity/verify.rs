@@ -78,15 +78,65 @@ pub(crate) fn start(
     Ok(checker)
 }
 
+/// One range of a tenant's chain, `after` < seq <= `through` (`None`: to
+/// the end, the store's head checked): its report, and its first event's
+/// `prev_hash` when the range starts inside the log (see the WIT's
+/// `verify-range` for how a host puts ranges together).
+pub fn verify_range(
+    store: &mut impl Store,
+    tenant: &str,
+    after: u64,
+    through: Option<u64>,
+) -> Result<(Report, Option<String>)> {
+    fields::tenant(tenant)?;
+    if let Some(through) = through
+        && through < after
+    {
+        return Err(Error::invalid("through_seq", "is below after_seq"));
+    }
+    let mut checker = Checker::new(tenant);
+    if after > 0 {
+        checker = checker.inside();
+    }
+    let checker = in_one_read(store, |store| {
+        let checker = scan_rows(store, checker, (after > 0).then_some(after), through)?;
+        Ok(match through {
+            Some(_) => checker,
+            None => check_head(store, checker)?,
+        })
+    })?;
+    let start = checker.start_prev_hash().map(str::to_string);
+    Ok((checker.finish(), start))
+}
+
 /// Feeds every row of the checker's tenant, in batches, then the head.
-pub(crate) fn run(store: &mut impl Store, mut checker: Checker) -> Result<Checker> {
+pub(crate) fn run(store: &mut impl Store, checker: Checker) -> Result<Checker> {
+    let checker = scan_rows(store, checker, None, None)?;
+    check_head(store, checker)
+}
+
+fn check_head(store: &mut impl Store, mut checker: Checker) -> Result<Checker> {
+    let head = store.head(checker.tenant()).map_err(store_error)?;
+    checker.check_head(head);
+    Ok(checker)
+}
+
+/// Feeds the rows of the checker's tenant after `after` and through
+/// `through`, in batches.
+fn scan_rows(
+    store: &mut impl Store,
+    mut checker: Checker,
+    mut after: Option<u64>,
+    through: Option<u64>,
+) -> Result<Checker> {
     let tenant = checker.tenant().to_string();
-    let mut after = None;
+    let before = through.map(|t| t.saturating_add(1));
     loop {
         let rows = store
             .scan(&ScanRequest {
                 tenant: tenant.clone(),
                 after_seq: after,
+                before_seq: before,
                 limit: BATCH,
                 ..ScanRequest::default()
             })
@@ -99,8 +149,6 @@ pub(crate) fn run(store: &mut impl Store, mut checker: Checker) -> Result<Checke
             _ => break,
         }
     }
-    let head = store.head(&tenant).map_err(store_error)?;
-    checker.check_head(head);
     Ok(checker)
 }
 

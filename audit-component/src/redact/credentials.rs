@@ -9,8 +9,11 @@ fn is_base64url(b: u8) -> bool {
 /// base64url part, then at least two more parts joined by dots.
 pub(super) fn holds_jwt(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let starts = (0..bytes.len().saturating_sub(2)).filter(|&i| &bytes[i..i + 3] == b"eyJ");
-    for at in starts {
+    // memchr's substring search, its searcher made once: most strings
+    // hold no `eyJ` at all.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"eyJ"));
+    for at in FINDER.find_iter(bytes) {
         if at > 0 && is_base64url(bytes[at - 1]) {
             continue;
         }
@@ -45,12 +48,7 @@ pub(super) fn holds_jwt(s: &str) -> bool {
 pub(super) fn holds_credential(s: &str) -> bool {
     let bytes = s.as_bytes();
     // Look only where a scheme could end: at the spaces.
-    for space in bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b' ')
-        .map(|(i, _)| i)
-    {
+    for space in memchr::memchr_iter(b' ', bytes) {
         for (scheme, min) in [("bearer ", 1), ("basic ", 4)] {
             let Some(at) = (space + 1).checked_sub(scheme.len()) else {
                 continue;

@@ -64,7 +64,12 @@ impl<'r> Redactor<'r> {
                 None
             }
             Node::String(s) => sensitive_text(s),
-            Node::Number(n) => n.as_u64().and_then(|n| mask_card(&n.to_string())),
+            // A card number has at least 13 digits: smaller numbers (nearly
+            // all) are not written out to be looked at.
+            Node::Number(n) => n
+                .as_u64()
+                .filter(|&n| n >= 1_000_000_000_000)
+                .and_then(|n| mask_card(&n.to_string())),
             _ => None,
         };
         if let Some(display) = display {

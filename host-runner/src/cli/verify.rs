@@ -62,8 +62,22 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             }
             let checkpoints =
                 input::texts("--checkpoint", &args.checkpoint, input::CHECKPOINT_BYTES)?;
-            cli.read_only_session(false)?
-                .verify(tenant, &checkpoints, &keys)?
+            if checkpoints.is_empty() && cli.store.as_os_str() != ":memory:" {
+                // A long log is verified on every core, one instance and
+                // connection each, with the verdict one instance gives
+                // (audit_host::fanout::verify).
+                let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let open = || {
+                    cli.open_store_read_only(false).map_err(|e| {
+                        e.downcast::<audit_host::HostError>()
+                            .unwrap_or_else(|e| audit_host::HostError::Storage(format!("{e:#}")))
+                    })
+                };
+                audit_host::fanout::verify::verify(&cli.runtime()?, &open, tenant, parts)?
+            } else {
+                cli.read_only_session(false)?
+                    .verify(tenant, &checkpoints, &keys)?
+            }
         }
         (None, Some(path)) => {
             let content = input::bytes("--export", path, input::EXPORT_BYTES)?;

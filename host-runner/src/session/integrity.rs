@@ -9,10 +9,29 @@ use crate::keys::SigningKey;
 use crate::session::instance::Session;
 
 pub use crate::bindings::exports::audit::log::integrity::{
-    Checkpoint, CheckpointDraft, ExportFormat, Finding, FindingKind, PurgeOutcome, VerifyReport,
+    Checkpoint, CheckpointDraft, ExportFormat, Finding, FindingKind, PurgeOutcome, RangeReport,
+    VerifyReport,
 };
 
 impl Session {
+    /// Verifies the events `after_seq` < seq <= `through_seq` (`None`: to
+    /// the end, head included) of a tenant's chain, in one read: one part
+    /// of a verification split over several instances (see
+    /// [`crate::fanout::verify`], which puts the parts together).
+    pub fn verify_range(
+        &mut self,
+        tenant: &str,
+        after_seq: u64,
+        through_seq: Option<u64>,
+    ) -> Result<RangeReport, HostError> {
+        boundary::strings([("tenant", tenant)], self.options().max_input_bytes)?;
+        self.call(|audit, store| {
+            audit
+                .audit_log_integrity()
+                .call_verify_range(store, tenant, after_seq, through_seq)
+        })
+    }
+
     /// Verifies the tenant's chain against the store's head and the given
     /// signed checkpoints (documents), with these public keys (SPKI PEM).
     pub fn verify(

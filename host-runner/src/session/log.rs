@@ -17,6 +17,26 @@ impl Session {
         boundary::event_inputs(events, self.options().max_input_bytes)?;
         self.call(|audit, store| audit.audit_log_log().call_append_batch(store, events))
     }
+    /// Records the events written in `text` (JSON, an array or JSON Lines,
+    /// as [`Session::parse_inputs`] reads) as one batch, all or nothing,
+    /// and returns the stored events as JSON Lines: `parse_inputs` and
+    /// `append_batch` in one call, with one string each way.
+    pub fn append_json(
+        &mut self,
+        text: &str,
+        default_tenant: Option<&str>,
+    ) -> Result<String, HostError> {
+        boundary::strings(
+            [("input", text), ("tenant", default_tenant.unwrap_or(""))],
+            self.options().max_input_bytes,
+        )?;
+        self.call(|audit, store| {
+            audit
+                .audit_log_log()
+                .call_append_json(store, text, default_tenant)
+        })
+    }
+
     /// Records a bulk operation: the parent and one event per affected
     /// entity, linked by the parent's id, all or nothing.
     pub fn append_bulk(

@@ -125,6 +125,10 @@ impl log::Guest for Fixture {
         misbehave(&parent)
     }
 
+    fn append_json(_: String, _: Option<String>) -> Result<String, wit::Error> {
+        refuse()
+    }
+
     fn query(_: wit::PageRequest) -> Result<wit::Page, wit::Error> {
         refuse()
     }
@@ -242,6 +246,14 @@ impl integrity::Guest for Fixture {
         refuse()
     }
 
+    fn verify_range(
+        _: String,
+        _: u64,
+        _: Option<u64>,
+    ) -> Result<integrity::RangeReport, wit::Error> {
+        refuse()
+    }
+
     fn verify_export(
         _: integrity::ExportFormat,
         _: Vec<u8>,
@@ -257,6 +269,10 @@ impl integrity::Guest for Fixture {
 
 impl diff::Guest for Fixture {
     fn diff(_: diff::DiffRequest) -> Result<diff::DiffResult, wit::Error> {
+        refuse()
+    }
+
+    fn patch(_: diff::DiffRequest) -> Result<String, wit::Error> {
         refuse()
     }
 }
