@@ -93,3 +93,21 @@ test('an abandoned export is dropped', () => {
   again.close();
   assert.equal(lines.length, 2);
 });
+
+test('appendJson stores what the typed calls store, diffPatch is the typed patch', () => {
+  const text = `${EVENT}\n${EVENT.replace('u_42', 'u_43')}`;
+  const lines = session().appendJson(text);
+  const typed = session();
+  const events = typed.appendBatch(typed.parseInputs(text));
+  assert.equal(lines, events.map((e) => `${typed.toJson(e)}\n`).join(''));
+  assert.equal(JSON.parse(lines.split('\n')[0]).changes[0].new, '[redacted]');
+  assert.throws(() => session().appendJson(text.replace('"user"', '"robot"')), (e) => {
+    assert.ok(e instanceof AuditError);
+    assert.equal(e.detail.field, 'events[0].actor.kind');
+    return true;
+  });
+  const s = session();
+  const request = { before: '{"a":1,"password":"x"}', after: '{"a":2,"password":"y"}' };
+  assert.equal(s.diffPatch(request), s.diff(request).patch);
+  assert.match(s.diffPatch(request), /\[redacted\]/);
+});

@@ -114,6 +114,7 @@ class Session:
         self._wasm_store: Optional[wasmtime.Store] = None
         self._instance: Optional[wc.Instance] = None
         self._stderr: Optional[Any] = None  # the guest's stderr (a file)
+        self._funcs: dict = {}  # (interface, name) -> (func, parameters), per instance
 
     # The exports, one method each (WIT names in snake_case).
 
@@ -175,11 +176,16 @@ class Session:
 
     def _call(self, iface: str, name: str, *args: Any) -> Any:
         store, instance = self._instantiated()
-        func = self._func(instance, iface, name)
-        params = func.type(store).params
-        lowered = [
-            lower(ty, arg, snake(param)) for (param, ty), arg in zip(params, args, strict=True)
-        ]
+        # The export and its parameter types, looked up once per instance:
+        # wasmtime-py's lookups and type reflection cost more per call than
+        # a small call itself.
+        found = self._funcs.get((iface, name))
+        if found is None:
+            func = self._func(instance, iface, name)
+            params = [(snake(param), ty) for param, ty in func.type(store).params]
+            found = self._funcs[(iface, name)] = (func, params)
+        func, params = found
+        lowered = [lower(ty, arg, param) for (param, ty), arg in zip(params, args, strict=True)]
         return self._enter(store, func, lowered)
 
     def _enter(self, store: wasmtime.Store, func: wc.Func, args: list) -> Any:
@@ -238,6 +244,7 @@ class Session:
         return self._wasm_store, self._instance
 
     def _drop_instance(self) -> None:
+        self._funcs = {}
         self._instance = None
         self._wasm_store = None
         if self._stderr is not None:

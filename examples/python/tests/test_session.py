@@ -152,3 +152,38 @@ class Session(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TextCalls(unittest.TestCase):
+    """``append_json`` and ``diff_patch``: one string each way, the same
+    events and patches as the typed calls."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.audit = AuditLog()
+
+    def session(self):
+        return self.audit.session(
+            SqliteStore(":memory:"), SteppingClock("2026-11-21T10:00:00Z"), MasterKey(bytes(32))
+        )
+
+    def test_append_json_stores_what_the_typed_calls_store(self) -> None:
+        import json
+
+        text = EVENT + "\n" + EVENT.replace("u_42", "u_43")
+        lines = self.session().append_json(text)
+        typed = self.session()
+        events = typed.append_batch(typed.parse_inputs(text))
+        self.assertEqual(lines, "".join(typed.to_json(e) + "\n" for e in events))
+        first = json.loads(lines.splitlines()[0])
+        self.assertEqual(first["changes"][0]["new"], "[redacted]")
+        with self.assertRaises(AuditError) as caught:
+            self.session().append_json(text.replace('"user"', '"robot"', 1))
+        self.assertTrue(str(caught.exception).startswith("events[0].actor.kind:"), caught.exception)
+
+    def test_diff_patch_is_the_typed_diffs_patch(self) -> None:
+        s = self.session()
+        request = {"before": '{"a":1,"password":"x"}', "after": '{"a":2,"password":"y"}',
+                   "settings": None, "action": None, "tenant": None}
+        self.assertEqual(s.diff_patch(request), s.diff(request)["patch"])
+        self.assertIn("[redacted]", s.diff_patch(request))
