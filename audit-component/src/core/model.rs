@@ -34,29 +34,37 @@ impl ActorKind {
 }
 
 /// Who did it.
+///
+/// Fields are declared in the order of their JSON names, the canonical
+/// (RFC 8785) order, so that writing a canonical body never has to reorder
+/// them (`json::canonical_ser`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
-    /// Stable identifier.
-    pub id: String,
-    /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Stable identifier.
+    pub id: String,
     /// Kind of principal.
     pub kind: ActorKind,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// What it was done to.
+///
+/// Fields are declared in the order of their JSON names, the canonical
+/// (RFC 8785) order, so that writing a canonical body never has to reorder
+/// them (`json::canonical_ser`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
-    /// Entity kind (`user`, `team`).
-    pub kind: String,
     /// Identifier.
     pub id: String,
+    /// Entity kind (`user`, `team`).
+    pub kind: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -83,21 +91,25 @@ impl Outcome {
 }
 
 /// Where the request came from.
+///
+/// Fields are declared in the order of their JSON names, the canonical
+/// (RFC 8785) order, so that writing a canonical body never has to reorder
+/// them (`json::canonical_ser`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// Client IP address, canonical once stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// User-Agent header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// Session identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
     /// Request identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Session identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// User-Agent header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
 }
 
 /// One audited action as a host records it (the WIT `event-input`).
@@ -157,19 +169,18 @@ impl ChangeOp {
 }
 
 /// One changed field.
+///
+/// Fields are declared in the order of their JSON names, the canonical
+/// (RFC 8785) order, so that writing a canonical body never has to reorder
+/// them (`json::canonical_ser`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    /// RFC 6901 JSON Pointer.
-    pub path: String,
-    /// What happened.
-    pub op: ChangeOp,
-    /// Value before; `Some(Value::Null)` is a JSON `null`, `None` is absent.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub old: Option<Value>,
+    /// A subtree that went over the diff's bounds, replaced whole.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub collapsed: bool,
+    /// For `move`: where the value came from (RFC 6901).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     /// Value after, same convention.
     #[serde(
         default,
@@ -177,23 +188,28 @@ pub struct Change {
         skip_serializing_if = "Option::is_none"
     )]
     pub new: Option<Value>,
-    /// For `move`: where the value came from (RFC 6901).
+    /// The same for `new`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `old` or `new` is or contains a redacted value, written `"[redacted]"`
-    /// (or a masked card number) in its place.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub redacted: bool,
+    pub new_fingerprint: Option<String>,
+    /// Value before; `Some(Value::Null)` is a JSON `null`, `None` is absent.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub old: Option<Value>,
     /// When `old` is a redacted value: its keyed fingerprint (lowercase hex
     /// HMAC-SHA-256 under the tenant's key), if the host has a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_fingerprint: Option<String>,
-    /// The same for `new`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_fingerprint: Option<String>,
-    /// A subtree that went over the diff's bounds, replaced whole.
+    /// What happened.
+    pub op: ChangeOp,
+    /// RFC 6901 JSON Pointer.
+    pub path: String,
+    /// `old` or `new` is or contains a redacted value, written `"[redacted]"`
+    /// (or a masked card number) in its place.
     #[serde(default, skip_serializing_if = "is_false")]
-    pub collapsed: bool,
+    pub redacted: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -207,52 +223,56 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 }
 
 /// A stored event. Its serde form without `hash` is the stored body.
+///
+/// Fields are declared in the order of their JSON names, the canonical
+/// (RFC 8785) order, so that writing a canonical body never has to reorder
+/// them (`json::canonical_ser`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    /// UUIDv7 text.
-    pub id: String,
-    /// Position in the tenant's log.
-    pub seq: u64,
-    /// Tenant.
-    pub tenant: String,
     /// Action.
     pub action: String,
-    /// The action's label, where the tenant's catalog has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    /// Who.
+    pub actor: Actor,
     /// Category of the action.
     pub category: String,
     /// Kind of change.
     pub change_type: String,
+    /// What changed.
+    pub changes: Vec<Change>,
+    /// Where from.
+    pub context: Context,
     /// The id shared by the events of one bulk operation (its parent's id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
-    /// The producer's idempotency key, when it gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idempotency_key: Option<String>,
-    /// Who.
-    pub actor: Actor,
-    /// What.
-    pub targets: Vec<Target>,
-    /// Success or failure.
-    pub outcome: Outcome,
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
-    /// Where from.
-    pub context: Context,
-    /// When it happened, UTC RFC 3339.
-    pub occurred_at: String,
-    /// When it was recorded, UTC RFC 3339.
-    pub recorded_at: String,
-    /// What changed.
-    pub changes: Vec<Change>,
-    /// Metadata object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-    /// Previous event's hash.
-    pub prev_hash: String,
     /// This event's hash; not part of the hashed body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// UUIDv7 text.
+    pub id: String,
+    /// The producer's idempotency key, when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// The action's label, where the tenant's catalog has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Metadata object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// When it happened, UTC RFC 3339.
+    pub occurred_at: String,
+    /// Success or failure.
+    pub outcome: Outcome,
+    /// Previous event's hash.
+    pub prev_hash: String,
+    /// When it was recorded, UTC RFC 3339.
+    pub recorded_at: String,
+    /// Position in the tenant's log.
+    pub seq: u64,
+    /// What.
+    pub targets: Vec<Target>,
+    /// Tenant.
+    pub tenant: String,
 }

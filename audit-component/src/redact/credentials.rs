@@ -49,6 +49,11 @@ pub(super) fn holds_credential(s: &str) -> bool {
     let bytes = s.as_bytes();
     // Look only where a scheme could end: at the spaces.
     for space in memchr::memchr_iter(b' ', bytes) {
+        // Both schemes end in `r` or `c` before the space: most spaces (in
+        // prose, in user agents) end no scheme.
+        if space == 0 || !matches!(bytes[space - 1] | 0x20, b'r' | b'c') {
+            continue;
+        }
         for (scheme, min) in [("bearer ", 1), ("basic ", 4)] {
             let Some(at) = (space + 1).checked_sub(scheme.len()) else {
                 continue;

@@ -49,12 +49,6 @@ struct Defaults {
     starts: Box<[u64; 1024]>,
 }
 
-/// Whether `bits` holds the pair of bytes `a`, `b`.
-fn has_pair(bits: &[u64; 1024], a: u8, b: u8) -> bool {
-    let i = (usize::from(a) << 8) | usize::from(b);
-    bits[i >> 6] & (1 << (i & 63)) != 0
-}
-
 fn defaults() -> &'static Defaults {
     static DEFAULTS: std::sync::OnceLock<Defaults> = std::sync::OnceLock::new();
     DEFAULTS.get_or_init(|| {
@@ -122,15 +116,16 @@ impl Rules {
     /// What the rules say about a member name.
     pub fn classify(&self, name: &str) -> Class {
         let folded = fold(name);
-        let folded = folded.as_str();
-        if self.exceptions.iter().any(|e| e == folded) {
+        let folded_bytes = folded.as_bytes();
+        if self.exceptions.iter().any(|e| e.as_bytes() == folded_bytes) {
             return Class::Exempt;
         }
         // Cheap first (this runs for every member of every document): a
         // name can only match a term it contains.
-        if !self.contains_a_term(folded.as_bytes()) {
+        if !self.contains_a_term(folded_bytes) {
             return Class::Plain;
         }
+        let folded = folded.as_str();
         let name_words = words(name);
         for (term, joined) in self.all_terms() {
             if ends_with_term(folded, joined) || has_words(&name_words, term) {
@@ -143,13 +138,23 @@ impl Rules {
     fn contains_a_term(&self, folded: &[u8]) -> bool {
         let d = defaults();
         // Every default term is at least two bytes long, so a position
-        // whose two bytes start none starts no default term.
-        let defaults_here = folded.windows(2).enumerate().any(|(i, pair)| {
-            has_pair(&d.starts, pair[0], pair[1])
-                && d.by_first[usize::from(pair[0])]
-                    .iter()
-                    .any(|&t| folded[i..].starts_with(d.joined[t].as_bytes()))
-        });
+        // whose two bytes start none starts no default term: the two bytes
+        // at each position, rolled into one index of the pair table.
+        let mut defaults_here = false;
+        if let Some((&first, rest)) = folded.split_first() {
+            let mut pair = usize::from(first);
+            for (i, &b) in rest.iter().enumerate() {
+                pair = ((pair << 8) | usize::from(b)) & 0xffff;
+                if d.starts[pair >> 6] & (1 << (pair & 63)) != 0
+                    && d.by_first[pair >> 8]
+                        .iter()
+                        .any(|&t| folded[i..].starts_with(d.joined[t].as_bytes()))
+                {
+                    defaults_here = true;
+                    break;
+                }
+            }
+        }
         defaults_here
             || (!self.joined.is_empty()
                 && (0..folded.len()).any(|i| {
@@ -205,6 +210,14 @@ enum Folded<'n> {
 }
 
 impl Folded<'_> {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Folded::Borrowed(s) => s.as_bytes(),
+            Folded::Inline(b, len) => &b[..*len],
+            Folded::Owned(s) => s.as_bytes(),
+        }
+    }
+
     fn as_str(&self) -> &str {
         match self {
             Folded::Borrowed(s) => s,
