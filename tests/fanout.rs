@@ -77,3 +77,103 @@ fn a_short_log_and_an_empty_one_are_verified_by_one_instance() {
     drop(SqliteStore::open(&empty).unwrap());
     assert_eq!(split(&empty, 4), single(&empty));
 }
+
+mod export {
+    use super::*;
+    use audit_host::bindings::{ExportFormat, ExportRequest, ExportRows, Filter, Order};
+    use audit_host::fanout::export::export_in_ranges;
+
+    fn request(format: ExportFormat, order: Order, filter: Filter) -> ExportRequest {
+        ExportRequest {
+            filter,
+            order,
+            viewer: admin(),
+            format,
+            columns: vec![],
+            rows: ExportRows::Events,
+            byte_order_mark: format == ExportFormat::Csv,
+            utc_offset: None,
+            proof: None,
+        }
+    }
+
+    /// The export of one instance, from a copy of the store made now.
+    fn single(path: &Path, request: &ExportRequest) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(path, &copy).unwrap();
+        let mut s = session(&copy);
+        let mut x = s.export(request).unwrap();
+        let mut out = Vec::new();
+        while let Some(chunk) = x.next_chunk().unwrap() {
+            out.extend(chunk);
+        }
+        out
+    }
+
+    fn fanned(path: &Path, request: &ExportRequest, workers: usize) -> (Vec<u8>, u64) {
+        let open = || -> Result<Box<dyn EventStore>, HostError> {
+            Ok(Box::new(
+                SqliteStore::open(path).map_err(HostError::Storage)?,
+            ))
+        };
+        let clock = || -> Box<dyn audit_host::Clock> { clock() };
+        let mut out = Vec::new();
+        // Ranges of 16 seqs: 300 events make 19 of them.
+        let w = export_in_ranges(runtime(), &open, &clock, request, workers, 16, &mut out).unwrap();
+        assert_eq!(w.bytes, out.len() as u64);
+        (out, w.events)
+    }
+
+    #[test]
+    fn an_export_in_ranges_is_byte_for_byte_one_instances_export() {
+        let (_dir, path) = log(300);
+        let mut bounded = filter("acme");
+        bounded.actor_id = Some("nobody-but-the-export".into());
+        for (format, order) in [
+            (ExportFormat::Csv, Order::OldestFirst),
+            (ExportFormat::Csv, Order::NewestFirst),
+            (ExportFormat::Jsonl, Order::OldestFirst),
+            (ExportFormat::Jsonl, Order::NewestFirst),
+        ] {
+            let r = request(format, order, filter("acme"));
+            let one = single(&path, &r);
+            // Each export records itself: the next one's snapshot holds that
+            // record too, so the copy is taken before each export.
+            let (dir, copy) = temp_store();
+            std::fs::copy(&path, &copy).unwrap();
+            let (many, events) = fanned(&copy, &r, 2);
+            assert_eq!(events, 300, "{format:?} {order:?}");
+            assert_eq!(
+                String::from_utf8(many).unwrap(),
+                String::from_utf8(one).unwrap(),
+                "{format:?} {order:?}"
+            );
+            drop(dir);
+        }
+        // A filter that matches nothing but the header.
+        let r = request(ExportFormat::Csv, Order::OldestFirst, bounded);
+        let one = single(&path, &r);
+        let (many, events) = fanned(&path, &r, 3);
+        assert_eq!((many, events), (one, 0));
+    }
+
+    #[test]
+    fn a_part_is_refused_without_the_record_of_its_export() {
+        let (_dir, path) = log(40);
+        let r = request(ExportFormat::Csv, Order::OldestFirst, filter("acme"));
+        let mut s = session(&path);
+        let mut first = s.export(&r).unwrap();
+        let mut parts = first.split(4).unwrap();
+        assert_eq!(parts.len(), 3);
+        drop(first);
+        parts[0].export_id = "forged".into();
+        let mut other = session(&path);
+        let err = other.export_part(&r, &parts[0]).err().unwrap().to_string();
+        assert!(err.starts_with("part.export_id:"), "{err}");
+        // An export that has produced a chunk is not split.
+        let mut started = s.export(&r).unwrap();
+        started.next_chunk().unwrap();
+        assert!(started.split(2).is_err());
+    }
+}

@@ -20,9 +20,19 @@ fn every_hot_path_agrees_across_its_columns() {
     assert_eq!(
         names,
         [
-            "append", "diff", "query", "export", "verify", "boundary", "serve"
+            "append", "diff", "query", "export", "verify", "boundary", "serve", "polyglot"
         ]
     );
+    // The Python and Node hosts ran and checked their columns (installed
+    // by scripts/setup-examples.sh, which scripts/test.sh runs first).
+    let polyglot = &sections[7];
+    for host in ["Python", "Node"] {
+        assert!(
+            polyglot.rows.iter().any(|r| r.measure.starts_with(host)),
+            "polyglot: no {host} rows: {:?} (run scripts/setup-examples.sh)",
+            polyglot.notes
+        );
+    }
     for s in &sections {
         assert!(!s.rows.is_empty(), "{}: no rows", s.path);
         for r in &s.rows {
@@ -37,7 +47,11 @@ fn every_hot_path_agrees_across_its_columns() {
     // Every path but the boundary has a native and a peer figure on its
     // main row, at three sizes (serve compares HTTP with in process: no
     // peer).
-    for s in sections.iter().filter(|s| s.path != "boundary") {
+    // The polyglot path measures one data set (its rows are hosts).
+    for s in sections
+        .iter()
+        .filter(|s| s.path != "boundary" && s.path != "polyglot")
+    {
         let main = &s.rows[0];
         assert!(
             main.native.is_some() && (main.peer.is_some() || s.path == "serve"),

@@ -24,7 +24,7 @@ pub use exports::audit::log::auth::{
 };
 pub use exports::audit::log::catalog::{ActionDefinition, ActionOrigin, Category, Profile};
 pub use exports::audit::log::data_export::{
-    ExportFormat, ExportProgress, ExportRequest, ExportRows,
+    ExportFormat, ExportPart, ExportProgress, ExportRequest, ExportRows,
 };
 pub use exports::audit::log::diff::{DiffRequest, DiffResult};
 

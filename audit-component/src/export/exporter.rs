@@ -81,24 +81,29 @@ pub struct Progress {
 
 /// One export in progress.
 pub struct Exporter {
-    tenant: String,
-    filter: Compiled,
-    scan: Scanner,
-    layout: Option<Layout>,
-    descending: bool,
-    /// The snapshot's head: the highest seq the export covers.
-    head: u64,
+    pub(super) tenant: String,
+    pub(super) filter: Compiled,
+    pub(super) scan: Scanner,
+    pub(super) layout: Option<Layout>,
+    pub(super) descending: bool,
+    /// The snapshot's head: the highest seq the export covers (a part's
+    /// last seq, `parts.rs`).
+    pub(super) head: u64,
+    /// The seq the export covers events after: 0, or where a part starts.
+    pub(super) floor: u64,
     /// Bytes that go first in the first chunk (BOM and header).
-    preamble: Vec<u8>,
-    progress: Progress,
-    failed: bool,
+    pub(super) preamble: Vec<u8>,
+    pub(super) progress: Progress,
+    pub(super) failed: bool,
     /// The checkpoint whose proof ends the export, when asked for.
-    proof: Option<PendingProof>,
+    pub(super) proof: Option<PendingProof>,
+    /// The id of the `audit_log.exported` event that recorded the export.
+    pub(super) record_id: String,
 }
 
 /// The proof an export ends with: the checkpoint, and the first seq the
 /// export wrote (a proof covers first seq through the checkpoint).
-struct PendingProof {
+pub(super) struct PendingProof {
     document: String,
     first_seq: Option<u64>,
 }
@@ -170,67 +175,15 @@ pub fn start(
     clock: &mut impl Clock,
     request: &ExportRequest,
 ) -> Result<Exporter> {
-    let filter = Compiled::new(&shielded::match_form(&request.filter, store)?)?;
-    let layout = match request.format {
-        Format::Csv => Some(Layout::new(
-            &request.columns,
-            request.rows,
-            request.utc_offset.as_deref(),
-        )?),
-        Format::Jsonl => {
-            let csv_only = [
-                ("columns", !request.columns.is_empty()),
-                ("rows", request.rows != RowMode::Events),
-                ("byte_order_mark", request.byte_order_mark),
-                ("utc_offset", request.utc_offset.is_some()),
-            ];
-            if let Some((field, _)) = csv_only.iter().find(|(_, given)| *given) {
-                return Err(Error::invalid(
-                    *field,
-                    "only for CSV exports; JSON Lines has the stored events as they are",
-                ));
-            }
-            None
-        }
-    };
-    let through = match &request.proof {
-        Some(document) => Some(proof_through(store, request, &filter, document)?),
-        None => None,
-    };
-    let layout = match (layout, through) {
-        (Some(l), Some(_)) => Some(l.with_proof_columns()?),
-        (l, _) => l,
-    };
-    let tenant = request.filter.tenant.clone();
-    let mut details = Map::new();
-    details.insert("filter".into(), shielded::recorded(&request.filter, store)?);
-    details.insert("order".into(), json!(request.order.as_str()));
-    details.insert(
-        "format".into(),
-        json!(match request.format {
-            Format::Csv => "csv",
-            Format::Jsonl => "jsonl",
-        }),
-    );
-    if request.format == Format::Csv {
-        let columns: Vec<&str> = match &layout {
-            Some(l) => l.column_names(),
-            None => Vec::new(),
-        };
-        details.insert("columns".into(), json!(columns));
-        details.insert(
-            "rows".into(),
-            json!(match request.rows {
-                RowMode::Events => "events",
-                RowMode::Changes => "changes",
-            }),
-        );
-    }
-    if let Some(seq) = through {
-        details.insert("proof_through_seq".into(), json!(seq));
-    }
-    let read = access::prepare_read(store, &tenant, &request.viewer, Read::Export, details)?;
+    let checked = check(store, request)?;
+    let read = checked.read(store, request)?;
     read.authorize(store, clock)?;
+    let Checked {
+        filter,
+        layout,
+        through,
+    } = checked;
+    let tenant = request.filter.tenant.clone();
     // The snapshot: what is stored now (or through the checkpoint of a
     // proof). The export's own event comes after.
     let head = match through {
@@ -240,7 +193,7 @@ pub fn start(
             .map_err(store_error)?
             .map_or(0, |h| h.seq),
     };
-    read.record(store, clock, Map::new())?;
+    let recorded = read.record(store, clock, Map::new())?;
 
     let descending = request.order == Order::NewestFirst;
     let scan = if descending {
@@ -272,6 +225,7 @@ pub fn start(
         layout,
         descending,
         head,
+        floor: 0,
         preamble,
         progress: Progress {
             span: head,
@@ -282,6 +236,113 @@ pub fn start(
             document,
             first_seq: None,
         }),
+        record_id: recorded.id,
+    })
+}
+
+/// A request that passed its checks: its filter, CSV layout, and the seq a
+/// proof stops at.
+pub(super) struct Checked {
+    pub(super) filter: Compiled,
+    pub(super) layout: Option<Layout>,
+    pub(super) through: Option<u64>,
+}
+
+impl Checked {
+    /// The record the export gets (`audit_log.exported`, naming what it
+    /// covers), prepared, not stored; the viewer is checked.
+    pub(super) fn read(
+        &self,
+        store: &mut impl Store,
+        request: &ExportRequest,
+    ) -> Result<access::Pending> {
+        let details = details(store, request, self.layout.as_ref(), self.through)?;
+        access::prepare_read(
+            store,
+            &request.filter.tenant,
+            &request.viewer,
+            Read::Export,
+            details,
+        )
+    }
+}
+
+/// What the record of an export names: the filter, the order, the format
+/// and, for CSV, the columns and rows.
+fn details(
+    store: &mut impl Store,
+    request: &ExportRequest,
+    layout: Option<&Layout>,
+    through: Option<u64>,
+) -> Result<Map<String, serde_json::Value>> {
+    let mut details = Map::new();
+    details.insert("filter".into(), shielded::recorded(&request.filter, store)?);
+    details.insert("order".into(), json!(request.order.as_str()));
+    details.insert(
+        "format".into(),
+        json!(match request.format {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }),
+    );
+    if request.format == Format::Csv {
+        let columns: Vec<&str> = match layout {
+            Some(l) => l.column_names(),
+            None => Vec::new(),
+        };
+        details.insert("columns".into(), json!(columns));
+        details.insert(
+            "rows".into(),
+            json!(match request.rows {
+                RowMode::Events => "events",
+                RowMode::Changes => "changes",
+            }),
+        );
+    }
+    if let Some(seq) = through {
+        details.insert("proof_through_seq".into(), json!(seq));
+    }
+    Ok(details)
+}
+
+/// The request's checks: the filter compiles, the CSV options fit the
+/// format, a proof's checkpoint is this log's.
+pub(super) fn check(store: &mut impl Store, request: &ExportRequest) -> Result<Checked> {
+    let filter = Compiled::new(&shielded::match_form(&request.filter, store)?)?;
+    let layout = match request.format {
+        Format::Csv => Some(Layout::new(
+            &request.columns,
+            request.rows,
+            request.utc_offset.as_deref(),
+        )?),
+        Format::Jsonl => {
+            let csv_only = [
+                ("columns", !request.columns.is_empty()),
+                ("rows", request.rows != RowMode::Events),
+                ("byte_order_mark", request.byte_order_mark),
+                ("utc_offset", request.utc_offset.is_some()),
+            ];
+            if let Some((field, _)) = csv_only.iter().find(|(_, given)| *given) {
+                return Err(Error::invalid(
+                    *field,
+                    "only for CSV exports; JSON Lines has the stored events as they are",
+                ));
+            }
+            None
+        }
+    };
+    let through = match &request.proof {
+        Some(document) => Some(proof_through(store, request, &filter, document)?),
+        None => None,
+    };
+    let layout = match (layout, through) {
+        (Some(l), Some(_)) => Some(l.with_proof_columns()?),
+        (l, _) => l,
+    };
+    Ok(Checked {
+        filter,
+        layout,
+        through,
     })
 }
 
@@ -427,7 +488,7 @@ impl Exporter {
         match (self.scan.position(), self.descending) {
             (None, _) => 0,
             (Some(p), true) => self.head.saturating_sub(p.saturating_sub(1)),
-            (Some(p), false) => p.min(self.head),
+            (Some(p), false) => p.min(self.head).saturating_sub(self.floor),
         }
     }
 }

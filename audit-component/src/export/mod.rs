@@ -5,4 +5,5 @@ pub mod cells;
 pub mod exporter;
 pub mod layout;
 pub mod neutralise;
+pub mod parts;
 pub mod view;

@@ -145,6 +145,16 @@ impl Pending {
         Err(Error::Denied(message))
     }
 
+    /// Whether `event` is this read's record: the same action by the same
+    /// viewer, with the metadata recording it now would store (after the
+    /// redaction every recorded event goes through).
+    pub fn recorded_by(&self, event: &Event, store: &mut impl Store) -> Result<bool> {
+        let prepared = prepare(self.input.clone(), store)?;
+        Ok(event.action == self.input.action
+            && event.actor == prepared.actor
+            && event.metadata == prepared.metadata)
+    }
+
     /// Records the read, with `more` added to its metadata (what it returned).
     pub fn record(
         self,

@@ -21,6 +21,9 @@ pub struct Scanner {
     position: Option<u64>,
     /// Rows at or beyond this seq are outside the walk (an export's snapshot).
     end: Option<u64>,
+    /// Descending: rows at or below this seq are outside the walk (a part
+    /// of an export).
+    floor: Option<u64>,
     since_us: Option<i64>,
     until_us: Option<i64>,
     batch: u32,
@@ -42,6 +45,7 @@ impl Scanner {
             descending,
             position,
             end: None,
+            floor: None,
             since_us,
             until_us,
             batch: first_batch.clamp(1, MAX_BATCH_ROWS),
@@ -52,6 +56,12 @@ impl Scanner {
     /// Limits an ascending walk to seqs up to `last`, inclusive.
     pub fn up_to(mut self, last: u64) -> Self {
         self.end = Some(last.saturating_add(1));
+        self
+    }
+
+    /// Limits a descending walk to seqs above `floor`.
+    pub fn above(mut self, floor: u64) -> Self {
+        self.floor = Some(floor);
         self
     }
 
@@ -67,7 +77,11 @@ impl Scanner {
         }
         let request = ScanRequest {
             tenant: self.tenant.clone(),
-            after_seq: if self.descending { None } else { self.position },
+            after_seq: if self.descending {
+                self.floor
+            } else {
+                self.position
+            },
             before_seq: if self.descending {
                 self.position
             } else {
@@ -88,7 +102,11 @@ impl Scanner {
                 (Some(p), true) => row.seq < p,
                 (Some(p), false) => row.seq > p,
             };
-            let in_bounds = self.descending || self.end.is_none_or(|end| row.seq < end);
+            let in_bounds = if self.descending {
+                self.floor.is_none_or(|floor| row.seq > floor)
+            } else {
+                self.end.is_none_or(|end| row.seq < end)
+            };
             if !in_order || !in_bounds || rows.len() > self.batch as usize {
                 return Err(Error::Store(format!(
                     "the store's scan of tenant {} returned rows out of order or out of bounds",

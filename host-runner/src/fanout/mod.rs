@@ -2,4 +2,5 @@
 //! on its own connection to the same store, so that a host uses every core
 //! on a long log, with the same verdict a single instance gives.
 
+pub mod export;
 pub mod verify;

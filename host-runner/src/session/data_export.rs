@@ -33,7 +33,7 @@
 //! # Ok(()) }
 //! ```
 
-use crate::bindings::{ExportProgress, ExportRequest};
+use crate::bindings::{ExportPart, ExportProgress, ExportRequest};
 use crate::error::HostError;
 use crate::session::instance::Session;
 use wasmtime::component::ResourceAny;
@@ -57,6 +57,31 @@ impl Session {
             audit
                 .audit_log_data_export()
                 .call_start(&mut *store, request)
+        })?;
+        Ok(Export {
+            session: self,
+            handle: Some(handle),
+            done: false,
+        })
+    }
+
+    /// Opens one part of an export another session split
+    /// ([`Export::split`]), for the same request: its rows only. Nothing is
+    /// recorded; the component checks that the log recorded that export.
+    pub fn export_part(
+        &mut self,
+        request: &ExportRequest,
+        part: &ExportPart,
+    ) -> Result<Export<'_>, HostError> {
+        crate::boundary::export_request(request, self.options().max_input_bytes)?;
+        crate::boundary::strings(
+            [("part.export_id", part.export_id.as_str())],
+            self.options().max_input_bytes,
+        )?;
+        let handle = self.call(|audit, store| {
+            audit
+                .audit_log_data_export()
+                .call_start_part(&mut *store, request, part)
         })?;
         Ok(Export {
             session: self,
@@ -113,6 +138,28 @@ impl Export<'_> {
                 .exporter()
                 .call_progress(&mut *store, handle)
                 .map(Ok)
+        });
+        if matches!(result, Err(HostError::Trap { .. })) {
+            self.handle = None;
+        }
+        result
+    }
+
+    /// Splits the export, before its first chunk, into about `parts`
+    /// ranges: this export keeps the first in output order, the others are
+    /// returned for [`Session::export_part`] (see the WIT's
+    /// `exporter.split`).
+    pub fn split(&mut self, parts: u32) -> Result<Vec<ExportPart>, HostError> {
+        let Some(handle) = self.handle else {
+            return Err(HostError::Audit(crate::bindings::Error::Other(
+                "this export was cut short".into(),
+            )));
+        };
+        let result = self.session.call(|audit, store| {
+            audit
+                .audit_log_data_export()
+                .exporter()
+                .call_split(&mut *store, handle, parts)
         });
         if matches!(result, Err(HostError::Trap { .. })) {
             self.handle = None;

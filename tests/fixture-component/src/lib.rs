@@ -197,6 +197,13 @@ impl data_export::Guest for Fixture {
     fn start(_: data_export::ExportRequest) -> Result<data_export::Exporter, wit::Error> {
         refuse()
     }
+
+    fn start_part(
+        _: data_export::ExportRequest,
+        _: data_export::ExportPart,
+    ) -> Result<data_export::Exporter, wit::Error> {
+        refuse()
+    }
 }
 
 /// Never made: `start` always refuses.
@@ -204,6 +211,10 @@ struct NoExporter;
 
 impl data_export::GuestExporter for NoExporter {
     fn next_chunk(&self) -> Result<Option<Vec<u8>>, wit::Error> {
+        refuse()
+    }
+
+    fn split(&self, _: u32) -> Result<Vec<data_export::ExportPart>, wit::Error> {
         refuse()
     }
 
