@@ -5,7 +5,7 @@
 use crate::harness::*;
 use audit_host::fanout::verify::verify_split;
 use audit_host::session::integrity::{VerifyReport, intact};
-use audit_host::{EventStore, HostError, SqliteStore};
+use audit_host::{Session, SqliteStore};
 use std::path::Path;
 
 /// A log of `n` events of tenant `acme` in a new SQLite file.
@@ -19,14 +19,16 @@ fn log(n: usize) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
+/// `n` sessions over the store at `path`, each its own connection.
+fn sessions(path: &Path, n: usize) -> Vec<Session> {
+    (0..n).map(|_| session(path)).collect()
+}
+
 fn split(path: &Path, parts: usize) -> VerifyReport {
-    let open = || -> Result<Box<dyn EventStore>, HostError> {
-        Ok(Box::new(
-            SqliteStore::open(path).map_err(HostError::Storage)?,
-        ))
-    };
+    let mut sessions = sessions(path, parts);
+    let mut sessions: Vec<&mut Session> = sessions.iter_mut().collect();
     // Ranges of at least 10 events, so that 300 make several.
-    verify_split(runtime(), &open, "acme", parts, 10).unwrap()
+    verify_split(&mut sessions, "acme", 10).unwrap()
 }
 
 fn single(path: &Path) -> VerifyReport {
@@ -111,16 +113,12 @@ mod export {
         out
     }
 
-    fn fanned(path: &Path, request: &ExportRequest, workers: usize) -> (Vec<u8>, u64) {
-        let open = || -> Result<Box<dyn EventStore>, HostError> {
-            Ok(Box::new(
-                SqliteStore::open(path).map_err(HostError::Storage)?,
-            ))
-        };
-        let clock = || -> Box<dyn audit_host::Clock> { clock() };
+    fn fanned(path: &Path, request: &ExportRequest, n: usize) -> (Vec<u8>, u64) {
+        let mut sessions = sessions(path, n);
+        let mut sessions: Vec<&mut Session> = sessions.iter_mut().collect();
         let mut out = Vec::new();
         // Ranges of 16 seqs: 300 events make 19 of them.
-        let w = export_in_ranges(runtime(), &open, &clock, request, workers, 16, &mut out).unwrap();
+        let w = export_in_ranges(&mut sessions, request, 16, &mut out).unwrap();
         assert_eq!(w.bytes, out.len() as u64);
         (out, w.events)
     }

@@ -206,24 +206,15 @@ pub fn child_main(args: &[String]) -> Result<()> {
         }
         "fanned" => {
             let runtime = crate::boundary::runtime(crate::boundary::child_component().as_deref())?;
-            let open = || -> Result<Box<dyn audit_host::EventStore>, audit_host::HostError> {
-                Ok(Box::new(
-                    SqliteStore::open(db).map_err(audit_host::HostError::Storage)?,
-                ))
-            };
-            let clock = || -> Box<dyn audit_host::Clock> {
-                host_clock(crate::query::READ_CLOCK).expect("a valid clock")
-            };
+            let mut sessions = (0..workers())
+                .map(|_| -> Result<audit_host::Session> {
+                    let store = SqliteStore::open(db).map_err(anyhow::Error::msg)?;
+                    Ok(runtime.session(Box::new(store), host_clock(crate::query::READ_CLOCK)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
             started = Instant::now();
-            audit_host::fanout::export::export(
-                &runtime,
-                &open,
-                &clock,
-                &component_request(),
-                workers(),
-                &mut file,
-            )?
-            .rows
+            audit_host::fanout::export::export(&mut sessions, &component_request(), &mut file)?.rows
         }
         other => bail!("unknown export column {other:?}"),
     };

@@ -105,12 +105,14 @@ fn parts() -> usize {
 
 /// The host library's split verification (what `audit-host verify` runs).
 fn fanned(runtime: &Runtime, db: &Path) -> Result<Verdict> {
-    let open = || -> Result<Box<dyn audit_host::EventStore>, audit_host::HostError> {
-        Ok(Box::new(
-            SqliteStore::open(db).map_err(audit_host::HostError::Storage)?,
-        ))
-    };
-    let report = audit_host::fanout::verify::verify(runtime, &open, TENANT, parts())?;
+    let mut sessions = (0..parts())
+        .map(|_| -> Result<audit_host::Session> {
+            let store = SqliteStore::open(db).map_err(anyhow::Error::msg)?;
+            Ok(runtime.session(Box::new(store), host_clock(crate::query::READ_CLOCK)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
+    let report = audit_host::fanout::verify::verify(&mut sessions, TENANT)?;
     ensure!(
         audit_host::session::integrity::intact(&report),
         "verify: the split verification found the log broken"

@@ -185,18 +185,8 @@ fn fanned(
     mut file: Option<Output>,
     args: &Args,
 ) -> Result<ExitCode> {
-    let runtime = cli.runtime()?;
-    let open = || {
-        cli.open_store().map_err(|e| {
-            e.downcast::<audit_host::HostError>()
-                .unwrap_or_else(|e| audit_host::HostError::Storage(format!("{e:#}")))
-        })
-    };
-    let clock = || {
-        cli.clock()
-            .unwrap_or_else(|_| Box::new(audit_host::SystemClock))
-    };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut sessions = cli.sessions_per_core(false)?;
+    let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &mut file {
         Some(output) => Box::new(std::io::BufWriter::with_capacity(1 << 20, output.writer())),
@@ -206,8 +196,7 @@ fn fanned(
         inner: &mut out,
         bytes: 0,
     };
-    let result =
-        audit_host::fanout::export::export(&runtime, &open, &clock, request, workers, &mut counted);
+    let result = audit_host::fanout::export::export(&mut sessions, request, &mut counted);
     let started = counted.bytes > 0;
     let flushed = out.flush();
     drop(out);

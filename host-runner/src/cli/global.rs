@@ -135,6 +135,27 @@ impl Global {
             .with_keyring(self.keyring()?))
     }
 
+    /// One session per core over the store (each its own connection), for
+    /// the work `audit_host::fanout` splits: read-only ones for a command
+    /// that only reads.
+    pub fn sessions_per_core(&self, read_only: bool) -> Result<Vec<Session>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runtime = self.runtime()?;
+        let keyring = self.keyring()?;
+        (0..cores)
+            .map(|_| {
+                let store = if read_only {
+                    self.open_store_read_only(false)?
+                } else {
+                    self.open_store()?
+                };
+                Ok(runtime
+                    .session(store, self.clock()?)
+                    .with_keyring(keyring.clone()))
+            })
+            .collect()
+    }
+
     pub fn clock(&self) -> Result<Box<dyn Clock>> {
         Ok(match &self.clock {
             None => Box::new(SystemClock),

@@ -66,14 +66,9 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
                 // A long log is verified on every core, one instance and
                 // connection each, with the verdict one instance gives
                 // (audit_host::fanout::verify).
-                let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
-                let open = || {
-                    cli.open_store_read_only(false).map_err(|e| {
-                        e.downcast::<audit_host::HostError>()
-                            .unwrap_or_else(|e| audit_host::HostError::Storage(format!("{e:#}")))
-                    })
-                };
-                audit_host::fanout::verify::verify(&cli.runtime()?, &open, tenant, parts)?
+                let mut sessions = cli.sessions_per_core(true)?;
+                let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
+                audit_host::fanout::verify::verify(&mut sessions, tenant)?
             } else {
                 cli.read_only_session(false)?
                     .verify(tenant, &checkpoints, &keys)?

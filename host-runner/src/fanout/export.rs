@@ -4,29 +4,24 @@
 //! The export is started (and recorded) by one session as usual; its
 //! exporter then splits the snapshot into ranges of [`RANGE_SEQS`] seqs
 //! (`exporter.split`): it keeps the first range in output order, with the
-//! file's header, and the others are produced by worker threads, each with
-//! its own instance and store connection (`data-export.start-part`, which
-//! the component refuses unless the log recorded this export). Each range
-//! is produced whole into memory and written in order; a worker takes a
-//! range only while fewer than twice as many ranges as there are workers
-//! are waiting to be written, so memory is bounded by the range size, not
-//! by the log's.
+//! file's header, and the others are produced by every session given, each
+//! on its own thread with its own instance and store connection
+//! (`data-export.start-part`, which the component refuses unless the log
+//! recorded this export); the calling thread writes them in order, and
+//! produces ranges too while the one it must write next is not ready. Each
+//! range is produced whole into memory; a range is taken only while fewer
+//! than twice as many ranges as there are sessions wait to be written, so
+//! memory is bounded by the range size, not by the log's.
 
 use crate::bindings::{Error, ExportPart, ExportRequest};
-use crate::clock::Clock;
 use crate::error::HostError;
-use crate::fanout::verify::OpenStore;
-use crate::runtime::Runtime;
+use crate::session::Session;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::{Condvar, Mutex};
 
 /// Seqs per range: a range of CSV is a few megabytes at most.
 pub const RANGE_SEQS: u64 = 8_192;
-
-/// A fresh clock for each worker's session (a part records nothing unless
-/// the viewer is refused).
-pub type MakeClock<'a> = dyn Fn() -> Box<dyn Clock> + Sync + 'a;
 
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,44 +34,30 @@ pub struct Written {
     pub bytes: u64,
 }
 
-/// Runs the export of `request` into `out` over up to `workers` more
-/// instances (none: one instance, as `Session::export`). Exports with
-/// proof, and snapshots shorter than two ranges, are written by one
-/// instance.
+/// Runs the export of `request` into `out` over the given sessions (over
+/// the same store, each with its own connection): the first starts and
+/// records the export, and all of them produce its ranges. One session,
+/// exports with proof, and snapshots shorter than two ranges: one
+/// instance, as `Session::export`.
 pub fn export(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
-    clock: &MakeClock<'_>,
+    sessions: &mut [&mut Session],
     request: &ExportRequest,
-    workers: usize,
     out: &mut dyn Write,
 ) -> Result<Written, Cut> {
-    export_in_ranges(runtime, open, clock, request, workers, RANGE_SEQS, out)
+    export_in_ranges(sessions, request, RANGE_SEQS, out)
 }
 
 /// [`export`] with ranges of `range_seqs` seqs (tests split short logs).
 pub fn export_in_ranges(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
-    clock: &MakeClock<'_>,
+    sessions: &mut [&mut Session],
     request: &ExportRequest,
-    workers: usize,
     range_seqs: u64,
     out: &mut dyn Write,
 ) -> Result<Written, Cut> {
     let mut written = Written::default();
-    run(
-        runtime,
-        open,
-        clock,
-        request,
-        workers,
-        range_seqs.max(1),
-        out,
-        &mut written,
-    )
-    .map(|()| written)
-    .map_err(|error| Cut { error, written })
+    run(sessions, request, range_seqs.max(1), out, &mut written)
+        .map(|()| written)
+        .map_err(|error| Cut { error, written })
 }
 
 /// An export that failed, and what it had written by then (the file is
@@ -105,21 +86,21 @@ impl Written {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
-    clock: &MakeClock<'_>,
+    sessions: &mut [&mut Session],
     request: &ExportRequest,
-    workers: usize,
     range_seqs: u64,
     out: &mut dyn Write,
     written: &mut Written,
 ) -> Result<(), HostError> {
-    let mut session = runtime.session(open()?, clock());
-    let mut first = session.export(request)?;
+    let Some((main, helpers)) = sessions.split_first_mut() else {
+        return Err(HostError::Audit(Error::Other(
+            "an export needs at least one session".into(),
+        )));
+    };
+    let mut first = main.export(request)?;
     let span = first.progress()?.span;
-    let parts = if workers > 0 && request.proof.is_none() && span >= 2 * range_seqs {
+    let parts = if !helpers.is_empty() && request.proof.is_none() && span >= 2 * range_seqs {
         let ranges = u32::try_from(span.div_ceil(range_seqs)).unwrap_or(u32::MAX);
         first.split(ranges)?
     } else {
@@ -136,18 +117,30 @@ fn run(
     }
     streamed?;
     drop(first);
-    drop(session);
     if parts.is_empty() {
         return Ok(());
     }
-    let queue = Queue::new(parts.len(), workers);
+    let queue = Queue::new(parts.len(), helpers.len() + 1);
+    let (queue, parts) = (&queue, &parts);
     std::thread::scope(|scope| {
-        for _ in 0..workers.min(parts.len()) {
-            scope.spawn(|| work(runtime, open, clock, request, &parts, &queue));
+        for session in helpers.iter_mut() {
+            scope.spawn(move || {
+                while let Some(i) = queue.take() {
+                    produce(session, request, parts, queue, i);
+                }
+            });
         }
+        // This thread writes the ranges in order, and produces the next
+        // one itself while the one it must write next is still in the
+        // works.
         let result = (|| {
             for i in 0..parts.len() {
-                let (chunks, w) = queue.wait_for(i)?;
+                let (chunks, w) = loop {
+                    match queue.next_step(i) {
+                        Step::Ready(produced) => break produced?,
+                        Step::Take(j) => produce(main, request, parts, queue, j),
+                    }
+                };
                 for chunk in chunks {
                     write(out, &chunk)?;
                 }
@@ -165,49 +158,37 @@ fn write(out: &mut dyn Write, bytes: &[u8]) -> Result<(), HostError> {
         .map_err(|e| HostError::Audit(Error::Other(format!("writing the export: {e}"))))
 }
 
-/// One worker: a session of its own, then ranges until none are left.
-fn work(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
-    clock: &MakeClock<'_>,
+/// Produces range `i` with `session` and hands it to the queue.
+fn produce(
+    session: &mut Session,
     request: &ExportRequest,
     parts: &[ExportPart],
     queue: &Queue,
+    i: usize,
 ) {
-    let mut session = match open() {
-        Ok(store) => runtime.session(store, clock()),
-        Err(e) => {
-            if let Some(i) = queue.take() {
-                queue.done(i, Err(e));
-            }
-            return;
+    // Should producing the range panic, the writer is told, not left
+    // waiting for it.
+    let guard = Taken { queue, i };
+    let result = (|| {
+        let mut part = session.export_part(request, &parts[i])?;
+        // The chunks as the component handed them over: concatenating
+        // them would reallocate and copy, and fragment the heap.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.next_chunk()? {
+            bytes.push(chunk);
         }
-    };
-    while let Some(i) = queue.take() {
-        // Should producing the range panic, the writer is told, not left
-        // waiting for it.
-        let guard = Taken { queue, i };
-        let result = (|| {
-            let mut part = session.export_part(request, &parts[i])?;
-            // The chunks as the component handed them over: concatenating
-            // them would reallocate and copy, and fragment the heap.
-            let mut bytes = Vec::new();
-            while let Some(chunk) = part.next_chunk()? {
-                bytes.push(chunk);
-            }
-            let p = part.progress()?;
-            Ok((
-                bytes,
-                Written {
-                    events: p.events,
-                    rows: p.rows,
-                    bytes: p.bytes,
-                },
-            ))
-        })();
-        std::mem::forget(guard);
-        queue.done(i, result);
-    }
+        let p = part.progress()?;
+        Ok((
+            bytes,
+            Written {
+                events: p.events,
+                rows: p.rows,
+                bytes: p.bytes,
+            },
+        ))
+    })();
+    std::mem::forget(guard);
+    queue.done(i, result);
 }
 
 /// A range a worker is producing.
@@ -229,6 +210,14 @@ impl Drop for Taken<'_> {
 
 type Produced = Result<(Vec<Vec<u8>>, Written), HostError>;
 
+/// What the writing thread does next.
+enum Step {
+    /// Writes this range.
+    Ready(Produced),
+    /// Produces this range first.
+    Take(usize),
+}
+
 /// The ranges to produce, and those produced but not yet written.
 struct Queue {
     state: Mutex<State>,
@@ -246,7 +235,7 @@ struct State {
 }
 
 impl Queue {
-    fn new(total: usize, workers: usize) -> Self {
+    fn new(total: usize, producers: usize) -> Self {
         Queue {
             state: Mutex::new(State {
                 next: 0,
@@ -256,7 +245,7 @@ impl Queue {
                 stopped: false,
             }),
             changed: Condvar::new(),
-            window: 2 * workers.max(1),
+            window: 2 * producers.max(1),
         }
     }
 
@@ -291,19 +280,24 @@ impl Queue {
         self.changed.notify_all();
     }
 
-    /// Range `i`'s output, once produced.
-    fn wait_for(&self, i: usize) -> Produced {
+    /// What the writer of range `i` does next: write it, once produced,
+    /// or produce another range meanwhile.
+    fn next_step(&self, i: usize) -> Step {
         let mut s = self.lock();
         loop {
             if let Some(result) = s.ready.remove(&i) {
                 s.written = i + 1;
                 self.changed.notify_all();
-                return result;
+                return Step::Ready(result);
             }
             if s.stopped && s.next <= i {
-                return Err(HostError::Audit(Error::Other(
+                return Step::Ready(Err(HostError::Audit(Error::Other(
                     "the export stopped before this range was produced".into(),
-                )));
+                ))));
+            }
+            if !s.stopped && s.next < s.total && s.next < s.written + self.window {
+                s.next += 1;
+                return Step::Take(s.next - 1);
             }
             s = self.changed.wait(s).unwrap_or_else(|p| p.into_inner());
         }

@@ -16,72 +16,59 @@
 //! split never changes an answer; it only makes an intact log's faster.
 
 use crate::bindings::{Error, StoreError};
-use crate::clock::SystemClock;
 use crate::error::HostError;
-use crate::runtime::Runtime;
+use crate::session::Session;
 use crate::session::integrity::{RangeReport, VerifyReport, intact};
-use crate::storage::EventStore;
 
 /// Below this many events a log is verified by one instance: the second
 /// instance and connection cost more than they save.
 pub const MIN_EVENTS_PER_PART: u64 = 20_000;
 
-/// Opens another connection to the store being verified.
-pub type OpenStore<'a> = dyn Fn() -> Result<Box<dyn EventStore>, HostError> + Sync + 'a;
-
-/// Verifies `tenant`'s chain over up to `parts` instances (see the module
-/// documentation): the report of `Session::verify` with no checkpoints.
-pub fn verify(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
-    tenant: &str,
-    parts: usize,
-) -> Result<VerifyReport, HostError> {
-    verify_split(runtime, open, tenant, parts, MIN_EVENTS_PER_PART)
+/// Verifies `tenant`'s chain over the given sessions at once, one range
+/// each (see the module documentation), sessions over the same store, each
+/// with its own connection: the report of `Session::verify` with no
+/// checkpoints.
+pub fn verify(sessions: &mut [&mut Session], tenant: &str) -> Result<VerifyReport, HostError> {
+    verify_split(sessions, tenant, MIN_EVENTS_PER_PART)
 }
 
-/// [`verify`], giving each instance at least `min_events_per_part` events
+/// [`verify`], giving each session at least `min_events_per_part` events
 /// (tests split short logs).
 pub fn verify_split(
-    runtime: &Runtime,
-    open: &OpenStore<'_>,
+    sessions: &mut [&mut Session],
     tenant: &str,
-    parts: usize,
     min_events_per_part: u64,
 ) -> Result<VerifyReport, HostError> {
-    let mut probe = open()?;
-    let head = probe.head(tenant).map_err(|e| {
+    let available = sessions.len() as u64;
+    let Some(first) = sessions.first_mut() else {
+        return Err(HostError::Audit(Error::Other(
+            "a verification needs at least one session".into(),
+        )));
+    };
+    let head = first.store_head(tenant).map_err(|e| {
         let why = match e {
             StoreError::Conflict => "conflict".to_string(),
             StoreError::Busy(m) | StoreError::Failed(m) => m,
         };
         HostError::Audit(Error::Store(format!("reading the head of {tenant}: {why}")))
     })?;
-    drop(probe);
     let events = head.map_or(0, |h| h.seq);
-    let parts = (parts as u64)
-        .min(events / min_events_per_part.max(1))
-        .max(1);
+    let parts = available.min(events / min_events_per_part.max(1)).max(1);
     if parts == 1 {
-        return whole(runtime, open, tenant);
+        return first.verify(tenant, &[], &[]);
     }
     // Boundaries by seq: the last range runs to the end (the head check),
     // so events appended meanwhile are verified too.
     let step = events / parts;
-    let bounds: Vec<(u64, Option<u64>)> = (0..parts)
-        .map(|i| {
-            let through = (i + 1 < parts).then(|| (i + 1) * step);
-            (i * step, through)
-        })
-        .collect();
     let results: Vec<Result<RangeReport, HostError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds
-            .iter()
-            .map(|&(after, through)| {
-                scope.spawn(move || {
-                    let mut session = runtime.session(open()?, Box::new(SystemClock));
-                    session.verify_range(tenant, after, through)
-                })
+        let handles: Vec<_> = sessions
+            .iter_mut()
+            .take(parts as usize)
+            .enumerate()
+            .map(|(i, session)| {
+                let i = i as u64;
+                let through = (i + 1 < parts).then(|| (i + 1) * step);
+                scope.spawn(move || session.verify_range(tenant, i * step, through))
             })
             .collect();
         handles
@@ -98,14 +85,8 @@ pub fn verify_split(
     let ranges = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     match joined(&ranges) {
         Some(report) => Ok(report),
-        None => whole(runtime, open, tenant),
+        None => sessions[0].verify(tenant, &[], &[]),
     }
-}
-
-/// The whole log by one instance.
-fn whole(runtime: &Runtime, open: &OpenStore<'_>, tenant: &str) -> Result<VerifyReport, HostError> {
-    let mut session = runtime.session(open()?, Box::new(SystemClock));
-    session.verify(tenant, &[], &[])
 }
 
 /// The ranges' verdict as one report, when every range is intact and each

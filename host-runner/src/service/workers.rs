@@ -21,6 +21,7 @@ pub struct Workers {
     make: Box<MakeSession>,
     /// How long a request waits for a free session before 503.
     wait: Duration,
+    size: usize,
 }
 
 /// A session lent to one request; it goes back to the pool when dropped.
@@ -38,6 +39,7 @@ impl Workers {
             slots: Arc::new(Semaphore::new(size.max(1))),
             make,
             wait,
+            size: size.max(1),
         })
     }
 
@@ -84,6 +86,38 @@ impl Workers {
                     format!("a worker failed: {e}"),
                 )
             })
+    }
+
+    /// Up to `n` more sessions that are free right now (none waited for),
+    /// for one request that splits its work over several instances
+    /// (`audit_host::fanout`): a busy service lends none, and the request
+    /// runs on the one it has. A blocking call (it may open stores).
+    pub fn lend_idle(self: &Arc<Self>, n: usize) -> Vec<Lent> {
+        let mut lent = Vec::new();
+        while lent.len() < n {
+            let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+                break;
+            };
+            let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let session = match idle {
+                Some(s) => s,
+                None => match (self.make)() {
+                    Ok(s) => s,
+                    Err(_) => break,
+                },
+            };
+            lent.push(Lent {
+                session: Some(session),
+                workers: self.clone(),
+                _slot: slot,
+            });
+        }
+        lent
+    }
+
+    /// How many sessions the pool holds at most.
+    pub fn size(&self) -> usize {
+        self.size
     }
 
     /// Stops lending: requests still waiting get 503.

@@ -126,6 +126,22 @@ impl Session {
     }
 
     /// The limits this session runs with.
+    /// The head of `tenant` as the session's store has it, read by the host
+    /// itself (not through the component): for planning work (where to
+    /// split a log), never for judging the chain.
+    pub fn store_head(
+        &mut self,
+        tenant: &str,
+    ) -> Result<Option<crate::bindings::ChainHead>, crate::bindings::StoreError> {
+        match (&mut self.live, &mut self.idle) {
+            (Some((store, _)), _) => store.data_mut().storage.head(tenant),
+            (None, Some((storage, _))) => storage.head(tenant),
+            (None, None) => Err(crate::bindings::StoreError::Failed(
+                "the session has no store".into(),
+            )),
+        }
+    }
+
     pub(crate) fn options(&self) -> &Options {
         &self.options
     }

@@ -61,27 +61,33 @@ pub async fn export(
     let mut lent = state.workers.lend().await?;
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
     let (chunks_tx, chunks_rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let workers = state.workers.clone();
     tokio::task::spawn_blocking(move || {
-        let session = lent.session();
-        let mut export = match session.export(&request) {
-            Ok(export) => export,
-            Err(e) => {
-                let _ = started_tx.send(Err(named_by_params(e.into())));
-                return;
-            }
+        // A long export is produced on the workers that are free too
+        // (audit_host::fanout::export: the same bytes as one instance).
+        let mut more = workers.lend_idle(workers.size() - 1);
+        let mut sessions: Vec<&mut audit_host::Session> = std::iter::once(lent.session())
+            .chain(more.iter_mut().map(|l| l.session()))
+            .collect();
+        let mut body = BodyWriter {
+            chunks: &chunks_tx,
+            started: Some(started_tx),
         };
-        let _ = started_tx.send(Ok(()));
-        loop {
-            let next = match export.next_chunk() {
-                Ok(Some(chunk)) => Ok(Bytes::from(chunk)),
-                Ok(None) => return,
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            };
-            let failed = next.is_err();
-            // A send fails once the client has gone: stop there.
-            if chunks_tx.blocking_send(next).is_err() || failed {
-                return;
+        let result = audit_host::fanout::export::export(&mut sessions, &request, &mut body);
+        match (result, body.started.take()) {
+            // Refused before the first byte: the request's own error.
+            (Err(cut), Some(started)) => {
+                let _ = started.send(Err(named_by_params(cut.error.into())));
             }
+            (Ok(_), Some(started)) => {
+                let _ = started.send(Ok(()));
+            }
+            // Cut short after the response began: the body ends with an
+            // error, and the client sees an incomplete transfer.
+            (Err(cut), None) => {
+                let _ = chunks_tx.blocking_send(Err(std::io::Error::other(cut.error.to_string())));
+            }
+            (Ok(_), None) => {}
         }
     });
     started_rx.await.map_err(|_| {
@@ -108,4 +114,28 @@ pub async fn export(
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// The response body as the export's output: the first write says the
+/// export started; a write fails once the client has gone, which stops
+/// the export.
+struct BodyWriter<'c> {
+    chunks: &'c tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    started: Option<tokio::sync::oneshot::Sender<Result<(), ApiError>>>,
+}
+
+impl std::io::Write for BodyWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(started) = self.started.take() {
+            let _ = started.send(Ok(()));
+        }
+        self.chunks
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| std::io::Error::other("the client has gone"))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
