@@ -116,7 +116,7 @@ pub(crate) fn commit_as(
 pub(crate) fn commit_with<S: Store>(
     store: &mut S,
     clock: &mut impl Clock,
-    prepared: Vec<Prepared>,
+    mut prepared: Vec<Prepared>,
     name: &dyn Fn(usize) -> Option<String>,
     mut write: impl FnMut(&mut S, Vec<Row>) -> Result<(), StoreError>,
 ) -> Result<Vec<Event>> {
@@ -125,7 +125,7 @@ pub(crate) fn commit_with<S: Store>(
     let keyed = keyed_ids(&prepared, name)?;
     for _ in 0..MAX_CONFLICT_RETRIES {
         // Each tenant's head, and the time its events are recorded at.
-        let mut heads: BTreeMap<&str, (Head, DateTime<Utc>)> = BTreeMap::new();
+        let mut heads: BTreeMap<String, (Head, DateTime<Utc>)> = BTreeMap::new();
         for p in &prepared {
             if !heads.contains_key(p.tenant.as_str()) {
                 let head = store.head(&p.tenant).map_err(store_error)?;
@@ -142,7 +142,7 @@ pub(crate) fn commit_with<S: Store>(
                     seq: 0,
                     hash: chain::GENESIS.to_string(),
                 });
-                heads.insert(&p.tenant, (head, recorded_at));
+                heads.insert(p.tenant.clone(), (head, recorded_at));
             }
         }
         // The events a retry already stored, found again by their keyed id.
@@ -160,9 +160,12 @@ pub(crate) fn commit_with<S: Store>(
         }
         let mut events = Vec::with_capacity(prepared.len());
         let mut rows = Vec::with_capacity(prepared.len());
+        // Which prepared event each sealed event was made of.
+        let mut sealed_from = Vec::with_capacity(prepared.len());
         // The id of the last parent sealed: its children's correlation id.
         let mut parent: Option<String> = None;
-        for ((p, id), found) in prepared.iter().zip(&keyed).zip(stored) {
+        for (i, found) in stored.into_iter().enumerate() {
+            let p = &mut prepared[i];
             if let Some(event) = found {
                 if p.correlation == Correlation::Parent {
                     parent = Some(event.id.clone());
@@ -173,11 +176,12 @@ pub(crate) fn commit_with<S: Store>(
             let (head, recorded_at) = heads
                 .get_mut(p.tenant.as_str())
                 .expect("every tenant's head was read");
-            let (event, row) = seal(p, id.clone(), head, *recorded_at, &mut parent)?;
+            let (event, row) = seal(p, keyed[i].clone(), head, *recorded_at, &mut parent)?;
             *head = Head {
                 seq: row.seq,
                 hash: row.hash.clone(),
             };
+            sealed_from.push((events.len(), i));
             events.push(event);
             rows.push(row);
         }
@@ -187,7 +191,17 @@ pub(crate) fn commit_with<S: Store>(
         }
         match write(store, rows) {
             Ok(()) => return Ok(events),
-            Err(StoreError::Conflict) => continue,
+            Err(StoreError::Conflict) => {
+                // The sealed events took their fields from the prepared
+                // ones: give them back for the next attempt.
+                let mut events: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+                for (e, i) in sealed_from {
+                    if let Some(event) = events[e].take() {
+                        unseal(event, &mut prepared[i]);
+                    }
+                }
+                continue;
+            }
             Err(e) => return Err(store_error(e)),
         }
     }
@@ -270,8 +284,13 @@ fn last_recorded(store: &mut impl Store, tenant: &str, seq: u64) -> Result<Optio
 
 /// Gives a prepared event its seq, id, times, correlation id and hashes,
 /// after `head`; `parent` is the id of the last parent sealed in this call.
+///
+/// The event takes the prepared event's fields rather than copies of them
+/// (copying every string, target, change and metadata value was a large
+/// share of an append's allocations); [`unseal`] gives them back when the
+/// store refuses the rows and the batch is sealed again.
 fn seal(
-    p: &Prepared,
+    p: &mut Prepared,
     keyed_id: Option<String>,
     head: &Head,
     recorded_at: DateTime<Utc>,
@@ -296,22 +315,22 @@ fn seal(
     let mut event = Event {
         id,
         seq,
-        tenant: p.tenant.clone(),
-        action: p.action.clone(),
-        label: p.label.clone(),
-        category: p.category.clone(),
+        tenant: std::mem::take(&mut p.tenant),
+        action: std::mem::take(&mut p.action),
+        label: p.label.take(),
+        category: std::mem::take(&mut p.category),
         change_type: p.change_type.to_string(),
         correlation_id,
-        idempotency_key: p.idempotency_key.clone(),
-        actor: p.actor.clone(),
-        targets: p.targets.clone(),
+        idempotency_key: p.idempotency_key.take(),
+        actor: std::mem::replace(&mut p.actor, taken_actor()),
+        targets: std::mem::take(&mut p.targets),
         outcome: p.outcome,
-        failure_reason: p.failure_reason.clone(),
-        context: p.context.clone(),
+        failure_reason: p.failure_reason.take(),
+        context: std::mem::take(&mut p.context),
         occurred_at: time::format(occurred_at),
         recorded_at: time::format(recorded_at),
-        changes: p.changes.clone(),
-        metadata: p.metadata.clone(),
+        changes: std::mem::take(&mut p.changes),
+        metadata: p.metadata.take(),
         prev_hash: head.hash.clone(),
         hash: None,
     };
@@ -329,6 +348,32 @@ fn seal(
         defects: Vec::new(),
     };
     Ok((event, row))
+}
+
+/// What a prepared event's actor is while a sealed event holds it.
+fn taken_actor() -> crate::core::model::Actor {
+    crate::core::model::Actor {
+        email: None,
+        id: String::new(),
+        kind: crate::core::model::ActorKind::User,
+        name: None,
+    }
+}
+
+/// Gives a sealed event's fields back to the prepared event they were
+/// taken from ([`seal`]).
+fn unseal(event: Event, p: &mut Prepared) {
+    p.tenant = event.tenant;
+    p.action = event.action;
+    p.label = event.label;
+    p.category = event.category;
+    p.idempotency_key = event.idempotency_key;
+    p.actor = event.actor;
+    p.targets = event.targets;
+    p.failure_reason = event.failure_reason;
+    p.context = event.context;
+    p.changes = event.changes;
+    p.metadata = event.metadata;
 }
 
 /// The canonical body of an event: its JSON without `hash`, written
@@ -361,6 +406,88 @@ mod tests {
         assert_eq!(b[0].prev_hash, a.hash.clone().unwrap());
         assert_eq!(b[1].prev_hash, b[0].hash.clone().unwrap());
         assert_eq!(a.occurred_at, a.recorded_at);
+    }
+
+    /// A store where another writer appends one event just before the
+    /// first `append` it is given, so that append conflicts.
+    struct Raced {
+        inner: MemoryStore,
+        raced: bool,
+    }
+
+    impl Store for Raced {
+        fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+            if !self.raced {
+                self.raced = true;
+                let mut other = input("acme", "team.created");
+                other.actor = crate::test_support::user("someone_else");
+                append_one(&mut self.inner, &mut StepClock(100), other).unwrap();
+            }
+            self.inner.append(rows)
+        }
+        fn head(&mut self, tenant: &str) -> Result<Option<Head>, StoreError> {
+            self.inner.head(tenant)
+        }
+        fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+            self.inner.scan(request)
+        }
+        fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+            self.inner.get(tenant, id)
+        }
+        fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+            self.inner.get_settings(tenant)
+        }
+        fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+            self.inner.put_settings(tenant, settings)
+        }
+        fn purge(
+            &mut self,
+            tenant: &str,
+            through_seq: u64,
+            expected: u64,
+            anchor: Row,
+        ) -> Result<(), StoreError> {
+            self.inner.purge(tenant, through_seq, expected, anchor)
+        }
+    }
+
+    #[test]
+    fn a_batch_refused_by_a_conflict_is_sealed_again_whole() {
+        let batch = || {
+            let mut a = input("acme", "user.updated");
+            a.before = Some(r#"{"role":"agent","tags":["a"]}"#.into());
+            a.after = Some(r#"{"role":"lead","tags":["a","b"]}"#.into());
+            a.metadata = Some(r#"{"screen":"Admin"}"#.into());
+            a.targets = vec![crate::core::model::Target {
+                kind: "user".into(),
+                id: "u_9".into(),
+                name: Some("Nine".into()),
+            }];
+            vec![a, input("acme", "user.deleted")]
+        };
+        let mut raced = Raced {
+            inner: MemoryStore::default(),
+            raced: false,
+        };
+        let out = append_batch(&mut raced, &mut StepClock(0), batch()).unwrap();
+        // After the other writer's event: seqs 2 and 3, and every field the
+        // first attempt took from the prepared events was there again.
+        assert_eq!((out[0].seq, out[1].seq), (2, 3));
+        let mut calm = MemoryStore::default();
+        let expected = append_batch(&mut calm, &mut StepClock(0), batch()).unwrap();
+        for (got, want) in out.iter().zip(&expected) {
+            assert_eq!(got.changes, want.changes);
+            assert_eq!(got.metadata, want.metadata);
+            assert_eq!(got.targets, want.targets);
+            assert_eq!(got.actor, want.actor);
+            assert_eq!(
+                (&got.tenant, &got.action, &got.category),
+                (&want.tenant, &want.action, &want.category)
+            );
+        }
+        assert!(!out[0].changes.is_empty());
+        let stored = raced.inner.get("acme", &out[0].id).unwrap().unwrap();
+        assert_eq!(crate::core::row::decode("acme", stored).unwrap(), out[0]);
     }
 
     fn keyed(action: &str, key: &str) -> EventInput {
