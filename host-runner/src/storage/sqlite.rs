@@ -283,6 +283,16 @@ impl EventStore for SqliteStore {
                 "another connection held the store for over {} ms",
                 self.busy_timeout.as_millis()
             )),
+            StoreError::Conflict => {
+                // Another writer committed between the component's read of
+                // the head and this write; the component reads the head
+                // again and retries. Waiting a moment first, a different
+                // moment for each writer, lets a crowd of writers take
+                // turns instead of colliding again and again (16 writers
+                // in one file without it could exhaust the retries).
+                std::thread::sleep(conflict_backoff());
+                StoreError::Conflict
+            }
             e => e,
         })
     }
@@ -647,4 +657,14 @@ mod tests {
             SCHEMA_VERSION
         );
     }
+}
+
+/// A pause of 0.1 to 2 ms, drawn from the clock's nanoseconds and the
+/// thread: enough for the writer that got in first to finish.
+fn conflict_backoff() -> std::time::Duration {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::time::SystemTime::now().hash(&mut h);
+    std::thread::current().id().hash(&mut h);
+    std::time::Duration::from_micros(100 + h.finish() % 1_900)
 }
