@@ -48,6 +48,20 @@ fn runtime_with(component: Option<&Path>, options: Options) -> Result<Runtime> {
     })
 }
 
+/// `n` sessions over the SQLite file `db`, each its own connection, with
+/// the reads' clock: what a split verification or export is given.
+pub fn sessions(runtime: &Runtime, db: &Path, n: usize) -> Result<Vec<audit_host::Session>> {
+    (0..n)
+        .map(|_| {
+            let store = audit_host::SqliteStore::open(db).map_err(anyhow::Error::msg)?;
+            Ok(runtime.session(
+                Box::new(store),
+                crate::native_store::host_clock(crate::query::READ_CLOCK)?,
+            ))
+        })
+        .collect()
+}
+
 /// The component a child process runs: the parent's `--component`.
 pub fn child_component() -> Option<std::path::PathBuf> {
     std::env::var_os(COMPONENT_ENV).map(Into::into)

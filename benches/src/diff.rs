@@ -62,16 +62,7 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
     for (label, pairs) in &sets {
         let avg = pairs.iter().map(|(b, _)| b.len()).sum::<usize>() / pairs.len();
         let size = format!("{label} ({:.1} KB)", avg as f64 / 1e3);
-        let requests: Vec<DiffRequest> = pairs
-            .iter()
-            .map(|(b, a)| DiffRequest {
-                before: b.clone(),
-                after: a.clone(),
-                settings: None,
-                action: None,
-                tenant: None,
-            })
-            .collect();
+        let requests = requests(pairs);
         // The checks, which also warm every column up.
         let (mut ours_bytes, mut theirs_bytes) = (0usize, 0usize);
         for (r, (b, a)) in requests.iter().zip(pairs) {
@@ -157,6 +148,21 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
         rows,
         notes,
     })
+}
+
+/// The `diff` requests of pairs of documents (no settings, action or
+/// tenant: the default rules).
+pub fn requests(pairs: &[(String, String)]) -> Vec<DiffRequest> {
+    pairs
+        .iter()
+        .map(|(b, a)| DiffRequest {
+            before: b.clone(),
+            after: a.clone(),
+            settings: None,
+            action: None,
+            tenant: None,
+        })
+        .collect()
 }
 
 fn per_pair(pairs: usize, f: impl FnOnce() -> Result<()>) -> Result<Duration> {

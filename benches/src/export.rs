@@ -206,12 +206,7 @@ pub fn child_main(args: &[String]) -> Result<()> {
         }
         "fanned" => {
             let runtime = crate::boundary::runtime(crate::boundary::child_component().as_deref())?;
-            let mut sessions = (0..workers())
-                .map(|_| -> Result<audit_host::Session> {
-                    let store = SqliteStore::open(db).map_err(anyhow::Error::msg)?;
-                    Ok(runtime.session(Box::new(store), host_clock(crate::query::READ_CLOCK)?))
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let mut sessions = crate::boundary::sessions(&runtime, db, workers())?;
             let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
             started = Instant::now();
             audit_host::fanout::export::export(&mut sessions, &component_request(), &mut file)?.rows

@@ -16,7 +16,6 @@ use crate::native_store::host_clock;
 use crate::report::{Row, Section, Unit};
 use crate::timing::median;
 use anyhow::{Context as _, Result, bail, ensure};
-use audit_host::bindings::DiffRequest;
 use audit_host::{MemoryStore, Runtime, SqliteStore};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -298,16 +297,7 @@ fn rust_diff_us(runtime: &Runtime, pairs: &[(String, String)], rounds: usize) ->
         Box::new(MemoryStore::new()),
         host_clock("2027-01-01T00:00:00Z")?,
     );
-    let requests: Vec<DiffRequest> = pairs
-        .iter()
-        .map(|(b, a)| DiffRequest {
-            before: b.clone(),
-            after: a.clone(),
-            settings: None,
-            action: None,
-            tenant: None,
-        })
-        .collect();
+    let requests = crate::diff::requests(pairs);
     for r in &requests {
         ensure!(
             session.diff_patch(r)? == session.diff(r)?.patch,

@@ -105,12 +105,7 @@ fn parts() -> usize {
 
 /// The host library's split verification (what `audit-host verify` runs).
 fn fanned(runtime: &Runtime, db: &Path) -> Result<Verdict> {
-    let mut sessions = (0..parts())
-        .map(|_| -> Result<audit_host::Session> {
-            let store = SqliteStore::open(db).map_err(anyhow::Error::msg)?;
-            Ok(runtime.session(Box::new(store), host_clock(crate::query::READ_CLOCK)?))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut sessions = crate::boundary::sessions(runtime, db, parts())?;
     let mut sessions: Vec<&mut audit_host::Session> = sessions.iter_mut().collect();
     let report = audit_host::fanout::verify::verify(&mut sessions, TENANT)?;
     ensure!(

@@ -151,15 +151,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     drop(export);
     let events = progress.map_or(0, |p| p.events);
     if let Err(e) = result {
-        // The temporary file, if any, is removed when `file` drops.
-        return Err(e.context(format!(
-            "the export was cut short after {events} events and is incomplete{}",
-            if file.is_some() {
-                "; no file was written"
-            } else {
-                ""
-            }
-        )));
+        return Err(cut_short(e, events, file.is_some()));
     }
     if let (Some(output), Some(path)) = (file, &args.output) {
         output.finish()?;
@@ -215,17 +207,7 @@ fn fanned(
     };
     let written = match outcome {
         Ok(w) => w,
-        Err((e, events)) => {
-            // The temporary file, if any, is removed when `file` drops.
-            return Err(e.context(format!(
-                "the export was cut short after {events} events and is incomplete{}",
-                if file.is_some() {
-                    "; no file was written"
-                } else {
-                    ""
-                }
-            )));
-        }
+        Err((e, events)) => return Err(cut_short(e, events, file.is_some())),
     };
     if let (Some(output), Some(path)) = (file, &args.output) {
         output.finish()?;
@@ -256,4 +238,13 @@ impl Write for Counted<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// The error of an export that failed after it began (the temporary file,
+/// if any, is removed when its `Output` drops).
+fn cut_short(e: anyhow::Error, events: u64, to_file: bool) -> anyhow::Error {
+    e.context(format!(
+        "the export was cut short after {events} events and is incomplete{}",
+        if to_file { "; no file was written" } else { "" }
+    ))
 }

@@ -127,22 +127,7 @@ impl Export<'_> {
 
     /// How far the export has come.
     pub fn progress(&mut self) -> Result<ExportProgress, HostError> {
-        let Some(handle) = self.handle else {
-            return Err(HostError::Audit(crate::bindings::Error::Other(
-                "this export was cut short".into(),
-            )));
-        };
-        let result = self.session.call(|audit, store| {
-            audit
-                .audit_log_data_export()
-                .exporter()
-                .call_progress(&mut *store, handle)
-                .map(Ok)
-        });
-        if matches!(result, Err(HostError::Trap { .. })) {
-            self.handle = None;
-        }
-        result
+        self.call_exporter(|exporter, store, handle| exporter.call_progress(store, handle).map(Ok))
     }
 
     /// Splits the export, before its first chunk, into about `parts`
@@ -150,16 +135,30 @@ impl Export<'_> {
     /// returned for [`Session::export_part`] (see the WIT's
     /// `exporter.split`).
     pub fn split(&mut self, parts: u32) -> Result<Vec<ExportPart>, HostError> {
+        self.call_exporter(|exporter, store, handle| exporter.call_split(store, handle, parts))
+    }
+
+    /// A call of the exporter resource; after a trap the exporter is gone
+    /// with its instance.
+    fn call_exporter<R>(
+        &mut self,
+        f: impl FnOnce(
+            &crate::bindings::exports::audit::log::data_export::GuestExporter,
+            &mut wasmtime::Store<crate::state::HostState>,
+            ResourceAny,
+        ) -> wasmtime::Result<Result<R, crate::bindings::Error>>,
+    ) -> Result<R, HostError> {
         let Some(handle) = self.handle else {
             return Err(HostError::Audit(crate::bindings::Error::Other(
                 "this export was cut short".into(),
             )));
         };
         let result = self.session.call(|audit, store| {
-            audit
-                .audit_log_data_export()
-                .exporter()
-                .call_split(&mut *store, handle, parts)
+            f(
+                &audit.audit_log_data_export().exporter(),
+                &mut *store,
+                handle,
+            )
         });
         if matches!(result, Err(HostError::Trap { .. })) {
             self.handle = None;
