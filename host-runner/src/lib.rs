@@ -71,4 +71,4 @@ pub use keys::{KeyFile, Keyring, MasterKey, SigningKey};
 pub use options::Options;
 pub use runtime::Runtime;
 pub use session::{Export, Session};
-pub use storage::{EventStore, MemoryStore, SharedMemoryStore, SqliteStore};
+pub use storage::{EventStore, MemoryStore, PostgresStore, SharedMemoryStore, SqliteStore};

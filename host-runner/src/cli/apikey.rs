@@ -54,7 +54,10 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
             "--store: apikey needs a store file (a key made in :memory: would be gone when this command ends)"
         );
     }
-    let keys = ApiKeys::open(&cli.store, Duration::from_millis(cli.busy_timeout_ms))?;
+    let keys = match cli.postgres(false)? {
+        Some(db) => ApiKeys::postgres(db),
+        None => ApiKeys::open(&cli.store, Duration::from_millis(cli.busy_timeout_ms))?,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &args.command {

@@ -15,16 +15,23 @@ use std::time::Duration;
 /// The global options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {
-    /// The SQLite store file (created on first use); `:memory:` for a store
-    /// that lives only as long as the command.
+    /// The SQLite store file (created on first use); a PostgreSQL
+    /// database's URL, postgres://USER@HOST:PORT/DATABASE (schema created on
+    /// first use; ?sslmode=require for TLS); or `:memory:` for a store that
+    /// lives only as long as the command.
     #[arg(
         long,
         global = true,
         env = "AUDIT_STORE",
         default_value = "audit.db",
-        value_name = "PATH"
+        value_name = "PATH|URL"
     )]
     pub store: PathBuf,
+
+    /// The PostgreSQL databases opened so far (for writing, for reading):
+    /// one pool each, shared by every session of the command.
+    #[arg(skip)]
+    databases: std::sync::Arc<std::sync::Mutex<[Option<audit_host::storage::postgres::Database>; 2]>>,
 
     /// Run this build of the component (a .wasm file) instead of the one
     /// built into audit-host.
@@ -103,6 +110,9 @@ impl Global {
         if self.store.as_os_str() == ":memory:" {
             return Ok(Box::new(MemoryStore::new()));
         }
+        if let Some(db) = self.postgres(false)? {
+            return Ok(Box::new(audit_host::PostgresStore::new(db)));
+        }
         let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
         let store = SqliteStore::open_with_busy_timeout(&self.store, busy_timeout)
             .map_err(audit_host::HostError::Storage)?;
@@ -115,6 +125,9 @@ impl Global {
     /// tenant's settings or catalog are before anything was stored: the
     /// defaults, shown without creating a store).
     pub fn open_store_read_only(&self, missing_is_empty: bool) -> Result<Box<dyn EventStore>> {
+        if let Some(db) = self.postgres(true)? {
+            return Ok(Box::new(audit_host::PostgresStore::new(db)));
+        }
         if self.store.as_os_str() == ":memory:"
             || (missing_is_empty && std::fs::symlink_metadata(&self.store).is_err())
         {
@@ -124,6 +137,53 @@ impl Global {
         let store = SqliteStore::open_read_only(&self.store, busy_timeout)
             .map_err(audit_host::HostError::Storage)?;
         Ok(Box::new(store))
+    }
+
+    /// The PostgreSQL URL `--store` gives, if it gives one.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.store
+            .to_str()
+            .filter(|s| audit_host::storage::postgres::is_postgres_url(s))
+    }
+
+    /// The store as shown in messages: the file, or the URL without its
+    /// password.
+    pub fn store_shown(&self) -> String {
+        match self.postgres_url() {
+            Some(url) => audit_host::storage::postgres::without_password(url),
+            None => self.store.display().to_string(),
+        }
+    }
+
+    /// Whether the store is a file beside which files are kept (the key,
+    /// a demo's exports): neither `:memory:` nor a database URL.
+    pub fn store_is_file(&self) -> bool {
+        self.store.as_os_str() != ":memory:" && self.postgres_url().is_none()
+    }
+
+    /// The PostgreSQL database `--store` names, connected (and, for
+    /// writing, its schema made) at its first use in this command.
+    pub fn postgres(
+        &self,
+        read_only: bool,
+    ) -> Result<Option<audit_host::storage::postgres::Database>> {
+        let Some(url) = self.postgres_url() else {
+            return Ok(None);
+        };
+        let mut open = self.databases.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = &mut open[usize::from(read_only)];
+        if let Some(db) = slot {
+            return Ok(Some(db.clone()));
+        }
+        let busy_timeout = Duration::from_millis(self.busy_timeout_ms);
+        let db = if read_only {
+            audit_host::storage::postgres::Database::open_read_only(url, busy_timeout)
+        } else {
+            audit_host::storage::postgres::Database::open(url, busy_timeout)
+        }
+        .map_err(audit_host::HostError::Storage)?;
+        *slot = Some(db.clone());
+        Ok(Some(db))
     }
 
     /// A session for a command that only reads the store (see
@@ -185,6 +245,7 @@ impl Global {
         }
         Ok(match self.key_path() {
             Some(path) => std::sync::Arc::new(audit_host::KeyFile::new(path)),
+            None if self.postgres_url().is_some() => std::sync::Arc::new(NoKey),
             None => std::sync::Arc::new(audit_host::MasterKey::generate()?),
         })
     }
@@ -197,6 +258,7 @@ impl Global {
         }
         Ok(match self.key_path() {
             Some(path) => audit_host::MasterKey::load_or_create(&path)?,
+            None if self.postgres_url().is_some() => anyhow::bail!("{NO_KEY}"),
             None => audit_host::MasterKey::generate()?,
         })
     }
@@ -206,7 +268,7 @@ impl Global {
     fn key_path(&self) -> Option<PathBuf> {
         match &self.key_file {
             Some(path) => Some(path.clone()),
-            None if self.store.as_os_str() == ":memory:" => None,
+            None if !self.store_is_file() => None,
             None => Some(audit_host::MasterKey::path_for_store(&self.store)),
         }
     }
@@ -220,10 +282,12 @@ impl Global {
     /// SQLite companions, and the fingerprint key file.
     pub fn protected(&self) -> Protected {
         let mut p = Protected::default();
-        p.store(&self.store);
+        if self.store_is_file() {
+            p.store(&self.store);
+        }
         match &self.key_file {
             Some(path) => p.add("the fingerprint key file (--key-file)", path),
-            None if self.store.as_os_str() != ":memory:" => p.add(
+            None if self.store_is_file() => p.add(
                 "the store's fingerprint key file",
                 &audit_host::MasterKey::path_for_store(&self.store),
             ),
@@ -233,5 +297,23 @@ impl Global {
             p.add("the component (--component)", path);
         }
         p
+    }
+}
+
+/// Why a PostgreSQL store has no fingerprint key by default.
+const NO_KEY: &str = "fingerprint key: a PostgreSQL store has no file beside it to keep one in; give --key-file or AUDIT_KEY, the same on every host that uses this database";
+
+/// The keyring of a PostgreSQL store given no key: a call that needs a
+/// fingerprint fails, naming the options, instead of every host making up
+/// a key of its own (their fingerprints would never match).
+struct NoKey;
+
+impl audit_host::Keyring for NoKey {
+    fn fingerprints(
+        &self,
+        _tenant: &str,
+        _messages: &[Vec<u8>],
+    ) -> std::result::Result<Option<Vec<[u8; 32]>>, String> {
+        Err(NO_KEY.into())
     }
 }

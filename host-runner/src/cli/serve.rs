@@ -103,7 +103,10 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     // The store is made (or its schema checked) once, before any worker
     // opens it: a store that cannot be opened stops `serve` here.
     drop(cli.open_store()?);
-    let keys = ApiKeys::open(&cli.store, Duration::from_millis(cli.busy_timeout_ms))?;
+    let keys = match cli.postgres(false)? {
+        Some(db) => ApiKeys::postgres(db),
+        None => ApiKeys::open(&cli.store, Duration::from_millis(cli.busy_timeout_ms))?,
+    };
     let limits = limits::Limits {
         max_body_bytes: (args.max_body_mib * 1024 * 1024) as usize,
         header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),

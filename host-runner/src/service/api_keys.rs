@@ -7,7 +7,8 @@
 
 use anyhow::{Context as _, Result, bail};
 use base64ct::{Base64UrlUnpadded, Encoding as _};
-use rusqlite::{Connection, OptionalExtension as _, params};
+use audit_host::storage::postgres::{Database, errors as postgres_errors};
+use rusqlite::Connection;
 use sha2::{Digest as _, Sha256};
 use std::path::Path;
 use std::sync::Mutex;
@@ -69,10 +70,19 @@ pub struct KeyInfo {
     pub revoked_at: Option<String>,
 }
 
-/// The table of keys, over its own connection to the store file.
+/// The table of keys, over its own connection to the store: the SQLite
+/// file, or the PostgreSQL database (whose schema has the table).
 pub struct ApiKeys {
-    conn: Mutex<Connection>,
+    table: Table,
 }
+
+enum Table {
+    Sqlite(Mutex<Connection>),
+    Postgres(Database),
+}
+
+/// Every value and column of the key table is text (or NULL).
+type Values = Vec<Option<String>>;
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS service_keys (
     id TEXT PRIMARY KEY,
@@ -101,14 +111,55 @@ impl ApiKeys {
         conn.execute_batch(SCHEMA)
             .with_context(|| format!("creating the key table in {}", path.display()))?;
         Ok(ApiKeys {
-            conn: Mutex::new(conn),
+            table: Table::Sqlite(Mutex::new(conn)),
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while the lock was held left no half-done write behind
-        // (each statement is its own transaction): go on with the connection.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// The keys kept in a PostgreSQL store (its schema has the table).
+    pub fn postgres(db: Database) -> Self {
+        ApiKeys {
+            table: Table::Postgres(db),
+        }
+    }
+
+    /// Runs a statement (`$1`, `$2`, ... in both SQL dialects); the rows
+    /// it returns.
+    fn run(&self, sql: &str, values: &[Option<&str>]) -> Result<(u64, Vec<Values>)> {
+        match &self.table {
+            Table::Sqlite(conn) => {
+                // A panic while the lock was held left no half-done write
+                // behind (each statement is its own transaction).
+                let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+                let mut statement = conn.prepare(sql)?;
+                let columns = statement.column_count();
+                if columns == 0 {
+                    let n = statement.execute(rusqlite::params_from_iter(values))?;
+                    return Ok((n as u64, Vec::new()));
+                }
+                let rows = statement
+                    .query_map(rusqlite::params_from_iter(values), |r| {
+                        (0..columns).map(|i| r.get(i)).collect::<rusqlite::Result<Values>>()
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((rows.len() as u64, rows))
+            }
+            Table::Postgres(db) => {
+                let mut conn = db.connection().map_err(|e| anyhow::anyhow!(e))?;
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
+                    .iter()
+                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                let rows = conn
+                    .query(sql, &params)
+                    .map_err(|e| anyhow::anyhow!(postgres_errors::describe(&e)))?;
+                let n = rows.len() as u64;
+                let rows = rows
+                    .iter()
+                    .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
+                    .collect::<Vec<Values>>();
+                Ok((n, rows))
+            }
+        }
     }
 
     /// Makes a key: its details and the key itself, which is not kept.
@@ -141,16 +192,16 @@ impl ApiKeys {
             created_at: now(),
             revoked_at: None,
         };
-        self.conn().execute(
+        self.run(
             "INSERT INTO service_keys (id, key_hash, tenant, scope, name, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                info.id,
-                hash,
-                info.tenant,
-                scope.name(),
-                info.name,
-                info.created_at
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                Some(&info.id),
+                Some(&hash),
+                Some(&info.tenant),
+                Some(scope.name()),
+                info.name.as_deref(),
+                Some(&info.created_at),
             ],
         )?;
         Ok((info, secret))
@@ -158,22 +209,21 @@ impl ApiKeys {
 
     /// Every key (of one tenant, when given), oldest first.
     pub fn list(&self, tenant: Option<&str>) -> Result<Vec<KeyInfo>> {
-        let conn = self.conn();
-        let mut statement = conn.prepare(
-            "SELECT id, tenant, scope, name, created_at, revoked_at FROM service_keys
-             WHERE ?1 IS NULL OR tenant = ?1 ORDER BY created_at, id",
-        )?;
-        let rows = statement.query_map(params![tenant], row_info)?;
-        rows.map(|r| -> Result<KeyInfo> { r?.context("a key row of an unknown scope") })
+        let (_, rows) = match tenant {
+            Some(t) => self.run(&format!("{SELECT} WHERE tenant = $1 ORDER BY created_at, id"), &[Some(t)])?,
+            None => self.run(&format!("{SELECT} ORDER BY created_at, id"), &[])?,
+        };
+        rows.into_iter()
+            .map(|r| row_info(r).context("a key row of an unknown scope"))
             .collect()
     }
 
     /// Revokes the key with this id; false when there is none (or it was
     /// revoked already).
     pub fn revoke(&self, id: &str) -> Result<bool> {
-        let changed = self.conn().execute(
-            "UPDATE service_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, now()],
+        let (changed, _) = self.run(
+            "UPDATE service_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id",
+            &[Some(id), Some(&now())],
         )?;
         Ok(changed == 1)
     }
@@ -183,37 +233,35 @@ impl ApiKeys {
         if !secret.starts_with(KEY_PREFIX) {
             return Ok(None);
         }
-        let found = self
-            .conn()
-            .query_row(
-                "SELECT id, tenant, scope, name, created_at, revoked_at FROM service_keys
-                 WHERE key_hash = ?1 AND revoked_at IS NULL",
-                params![hash(secret)],
-                row_info,
-            )
-            .optional()?;
-        Ok(found.flatten())
+        let (_, rows) = self.run(
+            &format!("{SELECT} WHERE key_hash = $1 AND revoked_at IS NULL"),
+            &[Some(&hash(secret))],
+        )?;
+        Ok(rows.into_iter().next().and_then(row_info))
     }
 
     /// Whether the table can be read now (the readiness check).
     pub fn reachable(&self) -> bool {
-        self.conn()
-            .query_row("SELECT count(*) FROM service_keys WHERE 0", [], |_| Ok(()))
-            .optional()
-            .is_ok()
+        self.run("SELECT id FROM service_keys WHERE 1 = 0", &[]).is_ok()
     }
 }
 
-fn row_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<KeyInfo>> {
-    let scope: String = row.get(2)?;
-    Ok(Scope::parse(&scope).map(|scope| KeyInfo {
-        id: row.get(0).unwrap_or_default(),
-        tenant: row.get(1).unwrap_or_default(),
+const SELECT: &str = "SELECT id, tenant, scope, name, created_at, revoked_at FROM service_keys";
+
+/// A row of [`SELECT`]'s columns.
+fn row_info(row: Values) -> Option<KeyInfo> {
+    let mut row = row.into_iter();
+    let mut next = || row.next().flatten();
+    let (id, tenant, scope) = (next(), next(), next());
+    let scope = Scope::parse(scope.as_deref()?)?;
+    Some(KeyInfo {
+        id: id.unwrap_or_default(),
+        tenant: tenant.unwrap_or_default(),
         scope,
-        name: row.get(3).unwrap_or_default(),
-        created_at: row.get(4).unwrap_or_default(),
-        revoked_at: row.get(5).unwrap_or_default(),
-    }))
+        name: next(),
+        created_at: next().unwrap_or_default(),
+        revoked_at: next(),
+    })
 }
 
 fn hash(secret: &str) -> String {

@@ -51,3 +51,14 @@ pub trait EventStore: Send {
 
 /// The genesis `prev-hash`: 64 zeros.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A pause of 0.1 to 2 ms, drawn from the clock's nanoseconds and the
+/// thread: enough for the writer that got in first to finish, a different
+/// moment for each writer.
+pub(crate) fn conflict_backoff() -> std::time::Duration {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::time::SystemTime::now().hash(&mut h);
+    std::thread::current().id().hash(&mut h);
+    std::time::Duration::from_micros(100 + h.finish() % 1_900)
+}

@@ -8,7 +8,7 @@
 //! rows are purged.
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
-use crate::storage::event_store::{EventStore, GENESIS};
+use crate::storage::event_store::{EventStore, GENESIS, conflict_backoff};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -663,14 +663,4 @@ mod tests {
             SCHEMA_VERSION
         );
     }
-}
-
-/// A pause of 0.1 to 2 ms, drawn from the clock's nanoseconds and the
-/// thread: enough for the writer that got in first to finish.
-fn conflict_backoff() -> std::time::Duration {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::time::SystemTime::now().hash(&mut h);
-    std::thread::current().id().hash(&mut h);
-    std::time::Duration::from_micros(100 + h.finish() % 1_900)
 }

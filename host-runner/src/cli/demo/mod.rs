@@ -69,7 +69,7 @@ pub fn run(cli: &Global, args: &Args) -> Result<ExitCode> {
     let where_ = if cli.store.as_os_str() == ":memory:" {
         "memory".to_string()
     } else {
-        cli.store.display().to_string()
+        cli.store_shown()
     };
     writeln!(
         out,

@@ -104,7 +104,7 @@ pub fn everything(
     drop(export);
 
     let file = match cli.store.parent() {
-        Some(dir) if cli.store.as_os_str() != ":memory:" => dir.join(format!("{tenant}.csv")),
+        Some(dir) if cli.store_is_file() => dir.join(format!("{tenant}.csv")),
         _ => format!("{tenant}.csv").into(),
     };
     let whole = ExportRequest {

@@ -1,0 +1,521 @@
+//! The store in a PostgreSQL database, for products that run several hosts
+//! (several `audit-host serve` processes, several app servers) on one log.
+//!
+//! Each `append` is one READ COMMITTED transaction that first locks the
+//! head rows of the batch's tenants (an upsert that creates a new tenant's
+//! row and locks an existing one, in tenant order, so two batches never
+//! deadlock), compares them with the batch, inserts the rows and moves the
+//! heads. The lock is taken before the head is read, and under READ
+//! COMMITTED the locking statement returns the newest committed head, so a
+//! writer never links to a stale one; writers of one tenant take turns on
+//! its row, writers of different tenants never wait on each other. A row
+//! lock rather than an advisory lock: it needs no key space shared with the
+//! product's own advisory locks, shows in `pg_locks` as the tenant's row,
+//! and is released by the server with the transaction whatever happens to
+//! the client. `UNIQUE (tenant, seq)` and `UNIQUE (tenant, prev_hash)` make
+//! a fork a hard error even for a writer that skipped the lock.
+
+mod database;
+pub mod errors;
+mod schema;
+
+pub use database::{Connection, Database, is_postgres_url, without_password};
+
+use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
+use crate::storage::event_store::{EventStore, GENESIS, conflict_backoff};
+use postgres::Statement;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How many times a transaction the server rolled back as a deadlock or
+/// serialisation victim is run again before the call fails with `busy`.
+const RETRIES: u32 = 4;
+
+/// A store over one connection of a [`Database`]'s pool (taken at the first
+/// call, kept for the next ones, replaced when it breaks).
+pub struct PostgresStore {
+    db: Database,
+    conn: Option<Connection>,
+    /// The statements prepared on `conn`.
+    statements: HashMap<&'static str, Statement>,
+    /// A read transaction (`begin-read`) is open on `conn`.
+    reading: bool,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("db", &self.db)
+            .field("reading", &self.reading)
+            .finish()
+    }
+}
+
+const LOCK_HEADS: &str = "INSERT INTO audit_heads (tenant, seq, hash)
+     SELECT t, 0, $2 FROM unnest($1::text[]) AS t ORDER BY t
+     ON CONFLICT (tenant) DO UPDATE SET tenant = excluded.tenant
+     RETURNING tenant, seq, hash";
+const INSERT_ROWS: &str = "WITH stored AS (
+         INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+         SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[]))
+     UPDATE audit_heads AS h SET seq = n.seq, hash = n.hash
+     FROM unnest($8::text[], $9::int8[], $10::text[]) AS n (tenant, seq, hash)
+     WHERE h.tenant = n.tenant";
+const HEAD: &str = "SELECT seq, hash FROM audit_heads WHERE tenant = $1 AND seq > 0";
+const SCAN_UP: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+     WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq ASC LIMIT $4";
+const SCAN_DOWN: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+     WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4";
+const SCAN_TIMED_UP: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+     WHERE tenant = $1 AND seq > $2 AND seq < $3 AND occurred_at_us >= $5 AND occurred_at_us < $6
+     ORDER BY seq ASC LIMIT $4";
+const SCAN_TIMED_DOWN: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+     WHERE tenant = $1 AND seq > $2 AND seq < $3 AND occurred_at_us >= $5 AND occurred_at_us < $6
+     ORDER BY seq DESC LIMIT $4";
+const COUNT: &str = "SELECT count(*) FROM audit_events
+     WHERE tenant = $1 AND seq > $2 AND seq < $3 AND occurred_at_us >= $4 AND occurred_at_us < $5";
+const GET: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+     WHERE tenant = $1 AND id = $2";
+const GET_SETTINGS: &str = "SELECT settings FROM audit_settings WHERE tenant = $1";
+const PUT_SETTINGS: &str = "INSERT INTO audit_settings (tenant, settings) VALUES ($1, $2)
+     ON CONFLICT (tenant) DO UPDATE SET settings = excluded.settings";
+const PURGE: &str = "DELETE FROM audit_events WHERE tenant = $1 AND seq <= $2";
+
+/// Why a write's transaction stopped before its commit.
+enum Step {
+    /// A statement failed.
+    Db(postgres::Error),
+    /// The rows do not continue the head (or a purge found other rows):
+    /// refused, nothing written.
+    Refuse(StoreError),
+}
+
+impl From<postgres::Error> for Step {
+    fn from(e: postgres::Error) -> Self {
+        Step::Db(e)
+    }
+}
+
+impl PostgresStore {
+    /// Opens the database at `url` for writing (see [`Database::open`]):
+    /// one store; open the [`Database`] once and make a store per session
+    /// with [`PostgresStore::new`] to share its pool.
+    pub fn open(url: &str, busy_timeout: Duration) -> Result<Self, String> {
+        Ok(Self::new(Database::open(url, busy_timeout)?))
+    }
+
+    /// A store over a connection of `db`'s pool.
+    pub fn new(db: Database) -> Self {
+        PostgresStore {
+            db,
+            conn: None,
+            statements: HashMap::new(),
+            reading: false,
+        }
+    }
+
+    /// Opens the connection (or replaces the one the last call found
+    /// broken) if needed. Inside a read it is never replaced: a new one
+    /// would not see the read's moment.
+    fn connect(&mut self) -> Result<(), StoreError> {
+        if self.conn.as_ref().is_some_and(|c| c.is_closed()) {
+            self.drop_connection();
+        }
+        if self.conn.is_none() {
+            if self.reading {
+                return Err(StoreError::Failed(
+                    "the connection to the server was lost during a read".into(),
+                ));
+            }
+            self.conn = Some(self.db.connection().map_err(StoreError::Failed)?);
+        }
+        Ok(())
+    }
+
+    fn drop_connection(&mut self) {
+        self.conn = None;
+        self.statements.clear();
+    }
+
+    fn busy_ms(&self) -> u128 {
+        self.db.busy_timeout().as_millis()
+    }
+
+    /// Runs one read statement (prepared once per connection). A connection
+    /// found broken (the server restarted while it was idle) is replaced
+    /// and the statement run once more: a read changes nothing.
+    fn read<T>(
+        &mut self,
+        sql: &'static str,
+        f: impl Fn(&mut Connection, &Statement) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let mut reconnected = false;
+        loop {
+            self.connect()?;
+            let conn = self.conn.as_mut().expect("connected");
+            let result = prepared(conn, &mut self.statements, sql).and_then(|s| f(conn, &s));
+            match result {
+                Ok(value) => return Ok(value),
+                Err(e) => {
+                    let lost = errors::lost(&e) || conn.is_closed();
+                    if lost {
+                        self.drop_connection();
+                        if !reconnected && !self.reading {
+                            reconnected = true;
+                            continue;
+                        }
+                    }
+                    return Err(errors::store_error(&e, self.busy_ms()));
+                }
+            }
+        }
+    }
+
+    /// Runs `f` in one transaction with the statements `sqls` prepared, and
+    /// commits it. A transaction the server rolled back as a deadlock or
+    /// serialisation victim is run again, up to [`RETRIES`] times; one
+    /// that could not start on a broken connection is run on a new one.
+    fn write<T>(
+        &mut self,
+        sqls: &[&'static str],
+        mut f: impl FnMut(&mut postgres::Transaction<'_>, &[Statement]) -> Result<T, Step>,
+    ) -> Result<T, StoreError> {
+        let busy_ms = self.busy_ms();
+        let mut reconnected = false;
+        let mut attempt = 0;
+        loop {
+            self.connect()?;
+            let conn = self.conn.as_mut().expect("connected");
+            let outcome = run_once(conn, &mut self.statements, sqls, &mut f);
+            let closed = self.conn.as_ref().is_some_and(|c| c.is_closed());
+            let failed = match outcome {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Refused(refusal) => return Err(refusal),
+                Attempt::NotStarted(e) => {
+                    // Nothing was written: safe to run on a new connection.
+                    if errors::lost(&e) || closed {
+                        self.drop_connection();
+                        if !reconnected {
+                            reconnected = true;
+                            continue;
+                        }
+                    }
+                    return Err(errors::store_error(&e, busy_ms));
+                }
+                Attempt::CommitLost(e) => {
+                    self.drop_connection();
+                    return Err(StoreError::Failed(format!(
+                        "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
+                        errors::describe(&e)
+                    )));
+                }
+                Attempt::Failed(e) => e,
+            };
+            if errors::retryable(&failed) && attempt < RETRIES {
+                attempt += 1;
+                std::thread::sleep(conflict_backoff() * attempt);
+                continue;
+            }
+            if errors::lost(&failed) || closed {
+                self.drop_connection();
+            }
+            return Err(errors::store_error(&failed, busy_ms));
+        }
+    }
+}
+
+/// How one run of a write's transaction ended.
+enum Attempt<T> {
+    Done(T),
+    Refused(StoreError),
+    /// The statements could not be prepared or the transaction begun.
+    NotStarted(postgres::Error),
+    /// A statement failed; the transaction was rolled back.
+    Failed(postgres::Error),
+    /// The connection broke during the commit: its outcome is unknown.
+    CommitLost(postgres::Error),
+}
+
+fn run_once<T>(
+    conn: &mut Connection,
+    statements: &mut HashMap<&'static str, Statement>,
+    sqls: &[&'static str],
+    f: &mut impl FnMut(&mut postgres::Transaction<'_>, &[Statement]) -> Result<T, Step>,
+) -> Attempt<T> {
+    let prepared = match sqls
+        .iter()
+        .map(|sql| prepared(conn, statements, sql))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(p) => p,
+        Err(e) => return Attempt::NotStarted(e),
+    };
+    let mut tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(e) => return Attempt::NotStarted(e),
+    };
+    match f(&mut tx, &prepared) {
+        Ok(value) => match tx.commit() {
+            Ok(()) => Attempt::Done(value),
+            Err(e) if errors::lost(&e) => Attempt::CommitLost(e),
+            Err(e) => Attempt::Failed(e),
+        },
+        // Dropping the transaction rolls it back.
+        Err(Step::Refuse(refusal)) => Attempt::Refused(refusal),
+        Err(Step::Db(e)) => Attempt::Failed(e),
+    }
+}
+
+/// The statement for `sql` on `conn`, prepared at its first use.
+fn prepared(
+    conn: &mut Connection,
+    statements: &mut HashMap<&'static str, Statement>,
+    sql: &'static str,
+) -> Result<Statement, postgres::Error> {
+    if let Some(s) = statements.get(sql) {
+        return Ok(s.clone());
+    }
+    let statement = conn.prepare(sql)?;
+    statements.insert(sql, statement.clone());
+    Ok(statement)
+}
+
+/// Inside a write: locks the heads of the rows' tenants, checks that the
+/// rows continue them, inserts the rows and moves the heads (shared by
+/// append and purge, which appends its anchor). `lock` and `insert` are
+/// [`LOCK_HEADS`] and [`INSERT_ROWS`].
+fn insert_rows(
+    tx: &mut postgres::Transaction<'_>,
+    lock: &Statement,
+    insert: &Statement,
+    rows: &[Row],
+) -> Result<(), Step> {
+    let mut tenants: Vec<&str> = rows.iter().map(|r| r.tenant.as_str()).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    let mut heads: HashMap<String, (u64, String)> = HashMap::new();
+    for head in tx.query(lock, &[&tenants, &GENESIS])? {
+        let seq: i64 = head.get(1);
+        heads.insert(head.get(0), (seq as u64, head.get(2)));
+    }
+    let n = rows.len();
+    let (mut tenant, mut seq, mut id, mut at, mut prev, mut hash, mut body) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for row in rows {
+        let head = heads
+            .get_mut(&row.tenant)
+            .ok_or_else(|| Step::Refuse(StoreError::Failed("a tenant's head was not locked".into())))?;
+        if row.seq != head.0 + 1 || row.prev_hash != head.1 {
+            return Err(Step::Refuse(StoreError::Conflict));
+        }
+        let row_seq = i64::try_from(row.seq)
+            .map_err(|_| Step::Refuse(StoreError::Failed("seq out of range".into())))?;
+        *head = (row.seq, row.hash.clone());
+        tenant.push(row.tenant.as_str());
+        seq.push(row_seq);
+        id.push(row.id.as_str());
+        at.push(row.occurred_at_us);
+        prev.push(row.prev_hash.as_str());
+        hash.push(row.hash.as_str());
+        body.push(row.body.as_str());
+    }
+    let mut head_tenant = Vec::with_capacity(heads.len());
+    let mut head_seq = Vec::with_capacity(heads.len());
+    let mut head_hash = Vec::with_capacity(heads.len());
+    for (t, (s, h)) in &heads {
+        head_tenant.push(t.as_str());
+        head_seq.push(*s as i64);
+        head_hash.push(h.as_str());
+    }
+    tx.execute(
+        insert,
+        &[
+            &tenant,
+            &seq,
+            &id,
+            &at,
+            &prev,
+            &hash,
+            &body,
+            &head_tenant,
+            &head_seq,
+            &head_hash,
+        ],
+    )?;
+    Ok(())
+}
+
+fn read_row(r: &postgres::Row) -> Row {
+    let seq: i64 = r.get(1);
+    Row {
+        tenant: r.get(0),
+        seq: seq.max(0) as u64,
+        id: r.get(2),
+        occurred_at_us: r.get(3),
+        prev_hash: r.get(4),
+        hash: r.get(5),
+        body: r.get(6),
+        // Every column has its type enforced by the server: a row reads
+        // whole or its edit was refused.
+        defects: Vec::new(),
+    }
+}
+
+/// `seq` bounds as the exclusive limits of the statements.
+fn seq_bounds(q: &ScanRequest) -> (i64, i64) {
+    let clamp = |s: u64| i64::try_from(s).unwrap_or(i64::MAX);
+    (
+        q.after_seq.map_or(0, clamp),
+        q.before_seq.map_or(i64::MAX, clamp),
+    )
+}
+
+impl EventStore for PostgresStore {
+    fn append(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.write(&[LOCK_HEADS, INSERT_ROWS], |tx, s| {
+            insert_rows(tx, &s[0], &s[1], &rows)
+        })
+        .inspect_err(|e| {
+            if matches!(e, StoreError::Conflict) {
+                // As in the SQLite store: a crowd of writers takes turns
+                // instead of colliding again at once.
+                std::thread::sleep(conflict_backoff());
+            }
+        })
+    }
+
+    fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        self.read(HEAD, |c, s| {
+            Ok(c.query_opt(s, &[&tenant])?.map(|r| ChainHead {
+                seq: r.get::<_, i64>(0) as u64,
+                hash: r.get(1),
+            }))
+        })
+    }
+
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        if self.reading {
+            return Ok(());
+        }
+        self.connect()?;
+        let conn = self.conn.as_mut().expect("connected");
+        // The snapshot is taken at the first statement after BEGIN: run one
+        // now, so every later read sees this moment.
+        match conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1") {
+            Ok(()) => {
+                self.reading = true;
+                Ok(())
+            }
+            Err(e) => {
+                if errors::lost(&e) || conn.is_closed() {
+                    self.drop_connection();
+                } else {
+                    let _ = conn.batch_execute("ROLLBACK");
+                }
+                Err(errors::store_error(&e, self.busy_ms()))
+            }
+        }
+    }
+
+    fn end_read(&mut self) {
+        if !self.reading {
+            return;
+        }
+        self.reading = false;
+        if let Some(conn) = self.conn.as_mut()
+            && conn.batch_execute("COMMIT").is_err()
+        {
+            // A read-only transaction: nothing to keep or lose; a connection
+            // that cannot end it is not used again.
+            self.drop_connection();
+        }
+    }
+
+    fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
+        let (after, before) = seq_bounds(q);
+        let limit = i64::from(q.limit.max(1));
+        let timed = q.since_us.is_some() || q.until_us.is_some();
+        let since = q.since_us.unwrap_or(i64::MIN);
+        let until = q.until_us.unwrap_or(i64::MAX);
+        let sql = match (q.descending, timed) {
+            (false, false) => SCAN_UP,
+            (true, false) => SCAN_DOWN,
+            (false, true) => SCAN_TIMED_UP,
+            (true, true) => SCAN_TIMED_DOWN,
+        };
+        let tenant = q.tenant.as_str();
+        self.read(sql, |c, s| {
+            let rows = if timed {
+                c.query(s, &[&tenant, &after, &before, &limit, &since, &until])?
+            } else {
+                c.query(s, &[&tenant, &after, &before, &limit])?
+            };
+            Ok(rows.iter().map(read_row).collect())
+        })
+    }
+
+    fn count(&mut self, q: &ScanRequest) -> Result<u64, StoreError> {
+        let (after, before) = seq_bounds(q);
+        let since = q.since_us.unwrap_or(i64::MIN);
+        let until = q.until_us.unwrap_or(i64::MAX);
+        let tenant = q.tenant.as_str();
+        self.read(COUNT, |c, s| {
+            let n: i64 = c
+                .query_one(s, &[&tenant, &after, &before, &since, &until])?
+                .get(0);
+            Ok(n as u64)
+        })
+    }
+
+    fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
+        self.read(GET, |c, s| Ok(c.query_opt(s, &[&tenant, &id])?.map(|r| read_row(&r))))
+    }
+
+    fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
+        self.read(GET_SETTINGS, |c, s| {
+            Ok(c.query_opt(s, &[&tenant])?.map(|r| r.get(0)))
+        })
+    }
+
+    fn put_settings(&mut self, tenant: &str, settings: &str) -> Result<(), StoreError> {
+        self.write(&[PUT_SETTINGS], |tx, s| {
+            tx.execute(&s[0], &[&tenant, &settings])?;
+            Ok(())
+        })
+    }
+
+    fn purge(
+        &mut self,
+        tenant: &str,
+        through_seq: u64,
+        expected_count: u64,
+        anchor: Row,
+    ) -> Result<(), StoreError> {
+        let through = i64::try_from(through_seq)
+            .map_err(|_| StoreError::Failed("seq out of range".into()))?;
+        if anchor.tenant != tenant {
+            return Err(StoreError::Conflict);
+        }
+        // The head is locked before the rows are counted, so that no other
+        // purge or append of the tenant runs in between.
+        self.write(&[LOCK_HEADS, INSERT_ROWS, PURGE], |tx, s| {
+            tx.query(&s[0], &[&[tenant].as_slice(), &GENESIS])?;
+            let deleted = tx.execute(&s[2], &[&tenant, &through])?;
+            if deleted != expected_count {
+                return Err(Step::Refuse(StoreError::Conflict));
+            }
+            // The anchor is appended under the same rules as any row.
+            insert_rows(tx, &s[0], &s[1], std::slice::from_ref(&anchor))
+        })
+    }
+}
