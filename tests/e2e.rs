@@ -6,6 +6,8 @@
 
 // Shared set-up: one runtime per test process, stores, clocks, inputs.
 mod harness;
+// A PostgreSQL server for the tests: given, found or started.
+mod pg_harness;
 
 // Appending through the library: what is stored, seq, the chain, batches.
 mod append;
@@ -19,6 +21,8 @@ mod cli;
 mod traps;
 // The compiled-code cache: hits, corrupt, foreign and stale entries.
 mod cache;
+// The store import's contract, on the memory, SQLite and PostgreSQL stores.
+mod store_contract;
 // The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
 mod storage_faults;
 // Tamper evidence: each mutation of a real store or export and its verdict;
