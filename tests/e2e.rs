@@ -23,6 +23,9 @@ mod traps;
 mod cache;
 // The store import's contract, on the memory, SQLite and PostgreSQL stores.
 mod store_contract;
+// The PostgreSQL store through the binary: same bytes as SQLite, many
+// writers, faults, tampering, TLS, schema versions.
+mod postgres;
 // The SQLite store under faults: kill -9 mid-batch, busy, read-only, full disk.
 mod storage_faults;
 // Tamper evidence: each mutation of a real store or export and its verdict;

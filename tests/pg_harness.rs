@@ -83,6 +83,11 @@ impl TestDb {
         }
     }
 
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Its URL, for `--store`.
     pub fn url(&self) -> String {
         format!("{}/{}", self.base, self.name)
@@ -119,18 +124,33 @@ impl TestDb {
         for (i, (seq, prev_hash, hash, body)) in rows.iter().enumerate() {
             assert_eq!(*seq, i as u64 + 1, "seq without gaps or repeats");
             assert_eq!(*prev_hash, prev, "seq {seq} links to its predecessor");
-            assert_eq!(*hash, crate::harness::sha256_hex(body), "seq {seq}: hash of the body");
+            assert_eq!(
+                *hash,
+                crate::harness::sha256_hex(body),
+                "seq {seq}: hash of the body"
+            );
             prev = hash.clone();
         }
         let head = self
             .client()
-            .query_opt("SELECT seq, hash FROM audit_heads WHERE tenant = $1", &[&tenant])
+            .query_opt(
+                "SELECT seq, hash FROM audit_heads WHERE tenant = $1",
+                &[&tenant],
+            )
             .expect("head");
         match head {
             None => assert!(rows.is_empty(), "rows without a head"),
             Some(h) => {
-                assert_eq!(h.get::<_, i64>(0) as usize, rows.len(), "the head is the last row");
-                assert_eq!(h.get::<_, String>(1), prev, "the head's hash is the last row's");
+                assert_eq!(
+                    h.get::<_, i64>(0) as usize,
+                    rows.len(),
+                    "the head is the last row"
+                );
+                assert_eq!(
+                    h.get::<_, String>(1),
+                    prev,
+                    "the head's hash is the last row's"
+                );
             }
         }
         rows.len()
@@ -140,7 +160,10 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut client) = admin(&self.base) {
-            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -157,13 +180,194 @@ pub struct Throwaway {
 impl Throwaway {
     /// initdb and start a new server on a free port of 127.0.0.1.
     pub fn start() -> Throwaway {
+        let server = Self::init();
+        server.pg_ctl_start();
+        server
+    }
+
+    /// A server that also takes TLS connections, with a certificate for
+    /// `localhost` and 127.0.0.1 signed by a CA made here
+    /// ([`Throwaway::ca_file`]); every connection but the admin database's
+    /// must use TLS.
+    pub fn start_with_tls() -> Throwaway {
+        let server = Self::init();
+        let dir = server.dir.path();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .expect("openssl (Debian: apt-get install openssl) makes the test's certificates");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        openssl(
+            &[
+                &["req", "-x509"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.crt",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=audit test CA",
+                ],
+            ]
+            .concat(),
+        );
+        openssl(
+            &[
+                &["req"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=localhost",
+                ],
+            ]
+            .concat(),
+        );
+        std::fs::write(
+            dir.join("san.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        )
+        .expect("ext");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        let data = server.data();
+        for f in ["server.crt", "server.key"] {
+            std::fs::copy(dir.join(f), data.join(f)).expect("copy the certificate");
+        }
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .expect("postgresql.conf");
+        use std::io::Write as _;
+        writeln!(
+            conf,
+            "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'"
+        )
+        .expect("conf");
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "local all all trust\nhostnossl postgres all 127.0.0.1/32 trust\nhostssl all all 127.0.0.1/32 trust\nhostssl all all ::1/128 trust\n",
+        )
+        .expect("pg_hba.conf");
+        if let Some(user) = &server.user {
+            let status = Command::new("chown")
+                .args(["-R", user])
+                .arg(&data)
+                .status()
+                .expect("chown");
+            assert!(status.success());
+            let _ = Command::new("chmod")
+                .arg("600")
+                .arg(data.join("server.key"))
+                .status();
+        } else {
+            let _ = Command::new("chmod")
+                .arg("600")
+                .arg(data.join("server.key"))
+                .status();
+        }
+        server.pg_ctl_start();
+        server
+    }
+
+    /// The CA that signed a TLS server's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    /// Its port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A standby of `primary` (pg_basebackup, streaming replication),
+    /// started on a port of its own: read-only, as a replica given by
+    /// mistake would be.
+    pub fn standby_of(primary: &Throwaway) -> Throwaway {
+        let server = Self::prepare(primary.bin.clone());
+        let port = primary.port.to_string();
+        server.run(
+            "pg_basebackup",
+            &[
+                "-D",
+                path(&server.data()),
+                "-R",
+                "-X",
+                "stream",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-U",
+                "postgres",
+            ],
+        );
+        server.pg_ctl_start();
+        server
+    }
+
+    /// A new server's folder and data (initdb), not started.
+    fn init() -> Throwaway {
         let bin = binaries().unwrap_or_else(|| panic!("{INSTALL}"));
+        let server = Self::prepare(bin);
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                path(&server.data()),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            ],
+        );
+        server
+    }
+
+    /// A temporary folder the server's user owns, and a free port.
+    fn prepare(bin: PathBuf) -> Throwaway {
         let dir = tempfile::Builder::new()
             .prefix("audit-pg-")
             .tempdir()
             .expect("temp dir");
         let user = unprivileged_user();
-        let data = dir.path().join("data");
         if let Some(user) = &user {
             let status = Command::new("chown")
                 .arg(user)
@@ -173,22 +377,12 @@ impl Throwaway {
             assert!(status.success(), "chown {user} {}", dir.path().display());
         }
         let port = free_port();
-        let server = Throwaway { dir, bin, port, user };
-        server.run(
-            "initdb",
-            &[
-                "-D",
-                path(&data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C",
-                "--no-instructions",
-            ],
-        );
-        server.pg_ctl_start();
-        server
+        Throwaway {
+            dir,
+            bin,
+            port,
+            user,
+        }
     }
 
     /// Its URL without a database.
@@ -229,7 +423,10 @@ impl Throwaway {
         );
         let deadline = Instant::now() + Duration::from_secs(30);
         while admin(&self.base()).is_err() {
-            assert!(Instant::now() < deadline, "the throwaway server accepts connections");
+            assert!(
+                Instant::now() < deadline,
+                "the throwaway server accepts connections"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -313,7 +510,14 @@ fn unprivileged_user() -> Option<String> {
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    Some(if exists("postgres") { "postgres" } else { "nobody" }.to_string())
+    Some(
+        if exists("postgres") {
+            "postgres"
+        } else {
+            "nobody"
+        }
+        .to_string(),
+    )
 }
 
 fn free_port() -> u16 {

@@ -26,6 +26,11 @@ impl Server {
     /// The same in `dir` (whose store may already hold events and keys).
     pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Server {
         let store = dir.path().join("audit.db");
+        Self::start_on(dir, store, args)
+    }
+
+    /// The same over `store` (a file, or a PostgreSQL URL), run in `dir`.
+    pub fn start_on(dir: tempfile::TempDir, store: PathBuf, args: &[&str]) -> Server {
         let mut child = harness::audit_host(dir.path())
             .arg("--store")
             .arg(&store)
@@ -81,7 +86,10 @@ impl Drop for Server {
 
 /// A key made by the binary, as a product's operator makes one.
 pub fn make_key(store: &Path, tenant: &str, scope: &str) -> String {
-    let dir = store.parent().unwrap();
+    let dir = match store.parent() {
+        Some(dir) if dir.is_dir() => dir,
+        _ => Path::new("."),
+    };
     let out = harness::run_ok(
         harness::audit_host(dir)
             .arg("--store")

@@ -162,13 +162,17 @@ fn tenants_are_separate_chains(s: &mut Subject) {
     assert_eq!(st.head("globex").expect("head").expect("head").seq, 3);
     assert_eq!(st.count(&request("acme")).expect("count"), 2);
     assert!(st.get("acme", "evt_globex_1").expect("get").is_none());
-    assert_eq!(seqs(&st.scan(&request("globex")).expect("scan")), vec![1, 2, 3]);
+    assert_eq!(
+        seqs(&st.scan(&request("globex")).expect("scan")),
+        vec![1, 2, 3]
+    );
 }
 
 fn scans_honour_every_bound_in_both_directions(s: &mut Subject) {
     let st = &mut s.store;
     // seq n occurred at n seconds.
-    st.append(rows("acme", (0, GENESIS), 10, 1_000_000)).expect("append");
+    st.append(rows("acme", (0, GENESIS), 10, 1_000_000))
+        .expect("append");
     let q = |f: &dyn Fn(&mut ScanRequest)| {
         let mut q = request("acme");
         f(&mut q);
@@ -187,7 +191,11 @@ fn scans_honour_every_bound_in_both_directions(s: &mut Subject) {
         q.limit = 4;
     });
     assert_eq!(seqs(&st.scan(&down).expect("scan")), vec![8, 7, 6, 5]);
-    assert_eq!(st.count(&down).expect("count"), 6, "limit and order do not apply");
+    assert_eq!(
+        st.count(&down).expect("count"),
+        6,
+        "limit and order do not apply"
+    );
     // since is inclusive, until exclusive.
     let timed = q(&|q| {
         q.since_us = Some(4_000_000);
@@ -251,11 +259,15 @@ fn purge_deletes_and_anchors_in_one_step(s: &mut Subject) {
     assert_eq!(st.purge("acme", 3, 3, stale), Err(StoreError::Conflict));
     assert_eq!(st.count(&request("acme")).expect("count"), 5);
     st.purge("acme", 3, 3, anchor.clone()).expect("purge");
-    assert_eq!(seqs(&st.scan(&request("acme")).expect("scan")), vec![4, 5, 6]);
+    assert_eq!(
+        seqs(&st.scan(&request("acme")).expect("scan")),
+        vec![4, 5, 6]
+    );
     let head = st.head("acme").expect("head").expect("head");
     assert_eq!((head.seq, head.hash.as_str()), (6, anchor.hash.as_str()));
     // The chain goes on after the anchor.
-    st.append(rows("acme", (6, &anchor.hash), 1, 0)).expect("append");
+    st.append(rows("acme", (6, &anchor.hash), 1, 0))
+        .expect("append");
 }
 
 /// A read sees one moment: rows another connection appends meanwhile are
@@ -273,7 +285,10 @@ fn a_read_sees_one_moment(s: &mut Subject) {
         .expect("another connection appends during the read");
     assert_eq!(s.store.head("acme").expect("head").expect("head").seq, 2);
     assert_eq!(s.store.count(&request("acme")).expect("count"), 2);
-    assert_eq!(seqs(&s.store.scan(&request("acme")).expect("scan")), vec![1, 2]);
+    assert_eq!(
+        seqs(&s.store.scan(&request("acme")).expect("scan")),
+        vec![1, 2]
+    );
     s.store.end_read();
     assert_eq!(s.store.head("acme").expect("head").expect("head").seq, 5);
     // end_read with none open does nothing.

@@ -31,7 +31,8 @@ pub struct Global {
     /// The PostgreSQL databases opened so far (for writing, for reading):
     /// one pool each, shared by every session of the command.
     #[arg(skip)]
-    databases: std::sync::Arc<std::sync::Mutex<[Option<audit_host::storage::postgres::Database>; 2]>>,
+    databases:
+        std::sync::Arc<std::sync::Mutex<[Option<audit_host::storage::postgres::Database>; 2]>>,
 
     /// Run this build of the component (a .wasm file) instead of the one
     /// built into audit-host.

@@ -6,8 +6,8 @@
 //! the same keys.
 
 use anyhow::{Context as _, Result, bail};
-use base64ct::{Base64UrlUnpadded, Encoding as _};
 use audit_host::storage::postgres::{Database, errors as postgres_errors};
+use base64ct::{Base64UrlUnpadded, Encoding as _};
 use rusqlite::Connection;
 use sha2::{Digest as _, Sha256};
 use std::path::Path;
@@ -138,12 +138,18 @@ impl ApiKeys {
                 }
                 let rows = statement
                     .query_map(rusqlite::params_from_iter(values), |r| {
-                        (0..columns).map(|i| r.get(i)).collect::<rusqlite::Result<Values>>()
+                        (0..columns)
+                            .map(|i| r.get(i))
+                            .collect::<rusqlite::Result<Values>>()
                     })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 Ok((rows.len() as u64, rows))
             }
-            Table::Postgres(db) => {
+            // The service looks keys up on its async threads, where the
+            // synchronous client may not block: the thread is handed over
+            // to blocking work for the call (SQLite's lookups are a read of
+            // a local page).
+            Table::Postgres(db) => off_async(|| {
                 let mut conn = db.connection().map_err(|e| anyhow::anyhow!(e))?;
                 let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
                     .iter()
@@ -158,7 +164,7 @@ impl ApiKeys {
                     .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
                     .collect::<Vec<Values>>();
                 Ok((n, rows))
-            }
+            }),
         }
     }
 
@@ -210,7 +216,10 @@ impl ApiKeys {
     /// Every key (of one tenant, when given), oldest first.
     pub fn list(&self, tenant: Option<&str>) -> Result<Vec<KeyInfo>> {
         let (_, rows) = match tenant {
-            Some(t) => self.run(&format!("{SELECT} WHERE tenant = $1 ORDER BY created_at, id"), &[Some(t)])?,
+            Some(t) => self.run(
+                &format!("{SELECT} WHERE tenant = $1 ORDER BY created_at, id"),
+                &[Some(t)],
+            )?,
             None => self.run(&format!("{SELECT} ORDER BY created_at, id"), &[])?,
         };
         rows.into_iter()
@@ -242,7 +251,19 @@ impl ApiKeys {
 
     /// Whether the table can be read now (the readiness check).
     pub fn reachable(&self) -> bool {
-        self.run("SELECT id FROM service_keys WHERE 1 = 0", &[]).is_ok()
+        self.run("SELECT id FROM service_keys WHERE 1 = 0", &[])
+            .is_ok()
+    }
+}
+
+/// Runs `f`, which blocks, on a thread of the async runtime by handing the
+/// thread over to blocking work first (anywhere else, just runs it).
+fn off_async<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 

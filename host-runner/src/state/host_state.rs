@@ -67,6 +67,7 @@ impl HostState {
             self.storage.end_read();
             self.reading = false;
         }
+        self.storage.end_call();
     }
 
     /// Resets what is tracked per call.

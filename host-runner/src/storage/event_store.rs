@@ -22,6 +22,10 @@ pub trait EventStore: Send {
     }
     /// Ends the read `begin_read` started; nothing when none is open.
     fn end_read(&mut self) {}
+    /// The component call that used the store has ended (returned or
+    /// trapped): a store lets go of what it held for that call only (the
+    /// PostgreSQL store's writer turns). A host calls it after every call.
+    fn end_call(&mut self) {}
     /// Rows in seq order matching every bound of the request.
     fn scan(&mut self, request: &ScanRequest) -> Result<Vec<Row>, StoreError>;
     /// How many rows `scan` would hand back over all its batches

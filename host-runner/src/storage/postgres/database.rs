@@ -36,6 +36,9 @@ pub struct Database {
 
 struct Inner {
     pool: Pool<Manager>,
+    /// Why the last connection attempt failed, in full (the pool keeps
+    /// only the outermost line: "error connecting to server").
+    last_error: Arc<std::sync::Mutex<Option<String>>>,
     /// The URL without its password, for messages.
     shown: String,
     busy_timeout: Duration,
@@ -71,7 +74,9 @@ impl Database {
         let (config, root_file) = parse(url).map_err(fail)?;
         let tls = tls(root_file.as_deref()).map_err(fail)?;
         let manager = PostgresConnectionManager::new(config, tls);
+        let last_error = Arc::new(std::sync::Mutex::new(None));
         let pool = Pool::builder()
+            .error_handler(Box::new(KeepLast(last_error.clone())))
             .max_size(MAX_CONNECTIONS)
             // Connections are opened as they are needed, not ahead.
             .min_idle(Some(0))
@@ -88,6 +93,7 @@ impl Database {
         let db = Database {
             inner: Arc::new(Inner {
                 pool,
+                last_error,
                 shown,
                 busy_timeout,
                 read_only,
@@ -108,10 +114,19 @@ impl Database {
     /// connections, or every connection in use).
     pub fn connection(&self) -> Result<Connection, String> {
         self.inner.pool.get().map_err(|e| {
+            let kept = self
+                .inner
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
             let text = e.to_string();
-            let cause = text
-                .strip_prefix("timed out waiting for connection: ")
-                .unwrap_or(&text);
+            let cause = kept.unwrap_or_else(|| {
+                match text.strip_prefix("timed out waiting for connection: ") {
+                    Some(cause) => cause.to_string(),
+                    None => "every connection is in use".to_string(),
+                }
+            });
             crate::error::one_line(&format!(
                 "no connection to the server within {} ms: {cause}",
                 self.inner.busy_timeout.as_millis()
@@ -132,6 +147,16 @@ impl Database {
     /// Whether the database was opened for reading only.
     pub fn read_only(&self) -> bool {
         self.inner.read_only
+    }
+}
+
+/// Keeps the full description of the last failed connection attempt.
+#[derive(Debug)]
+struct KeepLast(Arc<std::sync::Mutex<Option<String>>>);
+
+impl r2d2::HandleError<postgres::Error> for KeepLast {
+    fn handle_error(&self, error: postgres::Error) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(super::errors::describe(&error));
     }
 }
 

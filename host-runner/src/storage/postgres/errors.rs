@@ -45,7 +45,9 @@ pub(crate) fn retryable(e: &postgres::Error) -> bool {
 /// shutting down or restarting and ended it.
 pub(crate) fn lost(e: &postgres::Error) -> bool {
     match e.code() {
-        None => e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
+        None => {
+            e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+        }
         Some(c) => {
             *c == SqlState::ADMIN_SHUTDOWN
                 || *c == SqlState::CRASH_SHUTDOWN

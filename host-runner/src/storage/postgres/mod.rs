@@ -1,19 +1,32 @@
 //! The store in a PostgreSQL database, for products that run several hosts
 //! (several `audit-host serve` processes, several app servers) on one log.
 //!
-//! Each `append` is one READ COMMITTED transaction that first locks the
-//! head rows of the batch's tenants (an upsert that creates a new tenant's
-//! row and locks an existing one, in tenant order, so two batches never
-//! deadlock), compares them with the batch, inserts the rows and moves the
-//! heads. The lock is taken before the head is read, and under READ
-//! COMMITTED the locking statement returns the newest committed head, so a
-//! writer never links to a stale one; writers of one tenant take turns on
-//! its row, writers of different tenants never wait on each other. A row
-//! lock rather than an advisory lock: it needs no key space shared with the
+//! Each `append` is one READ COMMITTED transaction around one statement
+//! per tenant that moves the tenant's head from the seq and hash the batch
+//! continues to its last row's, and inserts the rows only if it did: the
+//! UPDATE takes the head row's lock (waiting for a writer that holds it)
+//! and, under READ COMMITTED, compares the newest committed head, so a
+//! writer that read a stale head changes nothing and is told `conflict`
+//! (the component reads the head again and retries). Writers of one tenant
+//! take turns on its row; writers of different tenants never wait on each
+//! other; a batch of several tenants takes their rows in tenant order, so
+//! two never deadlock. A row lock rather than an advisory lock: it is the
+//! head itself that is locked, it needs no key space shared with the
 //! product's own advisory locks, shows in `pg_locks` as the tenant's row,
 //! and is released by the server with the transaction whatever happens to
 //! the client. `UNIQUE (tenant, seq)` and `UNIQUE (tenant, prev_hash)` make
-//! a fork a hard error even for a writer that skipped the lock.
+//! a fork a hard error even for a writer that went around the heads.
+//!
+//! That alone never forks a chain, but it is not fair: a writer that has
+//! just appended reads its own new head and wins again, and under a dozen
+//! writers of one tenant some writer loses every one of the component's
+//! attempts. So writers also take turns: reading a head outside a read
+//! (what the component does before it appends) first takes the tenant's
+//! writer turn, a session advisory lock the server grants in the order
+//! asked, held until the component call ends ([`EventStore::end_call`],
+//! which the host calls after every call, trap or not; a connection that
+//! dies gives its turns back with it). A turn is no transaction: nothing is
+//! left open across the call, and correctness never depends on it.
 
 mod database;
 pub mod errors;
@@ -40,6 +53,9 @@ pub struct PostgresStore {
     statements: HashMap<&'static str, Statement>,
     /// A read transaction (`begin-read`) is open on `conn`.
     reading: bool,
+    /// The tenants whose writer turn this connection holds until the end
+    /// of the component call.
+    turns: Vec<String>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -51,25 +67,54 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-const LOCK_HEADS: &str = "INSERT INTO audit_heads (tenant, seq, hash)
-     SELECT t, 0, $2 FROM unnest($1::text[]) AS t ORDER BY t
-     ON CONFLICT (tenant) DO UPDATE SET tenant = excluded.tenant
-     RETURNING tenant, seq, hash";
-const INSERT_ROWS: &str = "WITH stored AS (
-         INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
-         SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[]))
-     UPDATE audit_heads AS h SET seq = n.seq, hash = n.hash
-     FROM unnest($8::text[], $9::int8[], $10::text[]) AS n (tenant, seq, hash)
-     WHERE h.tenant = n.tenant";
+/// Moves an existing tenant's head from ($11, $12) to ($8, $9) and inserts
+/// the rows, in one statement: the UPDATE takes the head row's lock (waiting
+/// for a writer that holds it) and, under READ COMMITTED, compares the
+/// newest committed head, so a writer that read a stale head updates
+/// nothing, inserts nothing, and is told `conflict`.
+const CONTINUE: &str = "WITH moved AS (
+         UPDATE audit_heads SET seq = $8, hash = $9
+         WHERE tenant = $10 AND seq = $11 AND hash = $12
+         RETURNING 1)
+     INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[])
+     WHERE EXISTS (SELECT 1 FROM moved)";
+/// Makes a new tenant's head ($10 at $8, $9) and inserts its first rows; a
+/// tenant that has a head already (another writer started it first) gets
+/// nothing.
+const START: &str = "WITH made AS (
+         INSERT INTO audit_heads (tenant, seq, hash) VALUES ($10, $8, $9)
+         ON CONFLICT (tenant) DO NOTHING
+         RETURNING 1)
+     INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[])
+     WHERE EXISTS (SELECT 1 FROM made)";
+/// The first key of every writer turn's advisory lock ("AUDT"): the
+/// product's own advisory locks in the same database are told apart by it.
+const TURN_CLASS: i32 = 0x4155_4454;
+/// Waits for and takes a tenant's writer turn (a session advisory lock on
+/// the tenant's name, hashed: two tenants that share a hash only share the
+/// queue).
+const TURN: &str = "SELECT pg_advisory_lock($1, hashtext($2))::text";
+/// Takes a tenant's writer turn if it is free.
+const TRY_TURN: &str = "SELECT pg_try_advisory_lock($1, hashtext($2))";
+/// Gives back every turn of the session.
+const END_TURNS: &str = "SELECT pg_advisory_unlock_all()::text";
+/// Locks a tenant's head row (a purge counts its rows under it).
+const LOCK_HEAD: &str = "SELECT seq FROM audit_heads WHERE tenant = $1 FOR UPDATE";
 const HEAD: &str = "SELECT seq, hash FROM audit_heads WHERE tenant = $1 AND seq > 0";
-const SCAN_UP: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+const SCAN_UP: &str =
+    "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
      WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq ASC LIMIT $4";
-const SCAN_DOWN: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+const SCAN_DOWN: &str =
+    "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
      WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4";
-const SCAN_TIMED_UP: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+const SCAN_TIMED_UP: &str =
+    "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
      WHERE tenant = $1 AND seq > $2 AND seq < $3 AND occurred_at_us >= $5 AND occurred_at_us < $6
      ORDER BY seq ASC LIMIT $4";
-const SCAN_TIMED_DOWN: &str = "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
+const SCAN_TIMED_DOWN: &str =
+    "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events
      WHERE tenant = $1 AND seq > $2 AND seq < $3 AND occurred_at_us >= $5 AND occurred_at_us < $6
      ORDER BY seq DESC LIMIT $4";
 const COUNT: &str = "SELECT count(*) FROM audit_events
@@ -111,6 +156,7 @@ impl PostgresStore {
             conn: None,
             statements: HashMap::new(),
             reading: false,
+            turns: Vec::new(),
         }
     }
 
@@ -133,8 +179,30 @@ impl PostgresStore {
     }
 
     fn drop_connection(&mut self) {
+        // A session's advisory locks end with it.
         self.conn = None;
         self.statements.clear();
+        self.turns.clear();
+    }
+
+    /// Takes the tenant's writer turn for the rest of the component call,
+    /// before its head is read (see the module's note on turns). Only the
+    /// first tenant of a call waits for its turn; a call that reads a second
+    /// tenant's head while holding one (a batch of several tenants) only
+    /// takes that turn if it is free, so two such calls never deadlock.
+    fn take_turn(&mut self, tenant: &str) -> Result<(), StoreError> {
+        if self.reading || self.db.read_only() || self.turns.iter().any(|t| t == tenant) {
+            return Ok(());
+        }
+        let first = self.turns.is_empty();
+        let got = self.read(if first { TURN } else { TRY_TURN }, |c, s| {
+            let row = c.query_one(s, &[&TURN_CLASS, &tenant])?;
+            Ok(if first { true } else { row.get::<_, bool>(0) })
+        })?;
+        if got {
+            self.turns.push(tenant.to_string());
+        }
+        Ok(())
     }
 
     fn busy_ms(&self) -> u128 {
@@ -266,6 +334,34 @@ fn run_once<T>(
     }
 }
 
+impl PostgresStore {
+    /// Appends one tenant's rows in one statement, committed on its own:
+    /// the writer holds the tenant's turn, taken on this connection during
+    /// this call, so the connection was alive a moment ago and a failure
+    /// here is the server's answer (or its loss, which is reported as such).
+    fn append_in_turn(&mut self, rows: &[Row]) -> Result<(), StoreError> {
+        let busy_ms = self.busy_ms();
+        self.connect()?;
+        let conn = self.conn.as_mut().expect("connected");
+        let result = prepared(conn, &mut self.statements, START)
+            .and_then(|start| Ok((start, prepared(conn, &mut self.statements, CONTINUE)?)))
+            .map_err(Step::Db)
+            .and_then(|(start, cont)| insert_rows(&mut **conn, &start, &cont, rows));
+        match result {
+            Ok(()) => Ok(()),
+            Err(Step::Refuse(refusal)) => Err(refusal),
+            Err(Step::Db(e)) if errors::lost(&e) || conn.is_closed() => {
+                self.drop_connection();
+                Err(StoreError::Failed(format!(
+                    "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
+                    errors::describe(&e)
+                )))
+            }
+            Err(Step::Db(e)) => Err(errors::store_error(&e, busy_ms)),
+        }
+    }
+}
+
 /// The statement for `sql` on `conn`, prepared at its first use.
 fn prepared(
     conn: &mut Connection,
@@ -280,24 +376,31 @@ fn prepared(
     Ok(statement)
 }
 
-/// Inside a write: locks the heads of the rows' tenants, checks that the
-/// rows continue them, inserts the rows and moves the heads (shared by
-/// append and purge, which appends its anchor). `lock` and `insert` are
-/// [`LOCK_HEADS`] and [`INSERT_ROWS`].
+/// Inside a write: appends one tenant's rows after checking that they
+/// follow each other, with [`START`] (`start`) for a tenant's first rows and
+/// [`CONTINUE`] (`cont`) after them; `conflict` when they do not continue
+/// the head. Shared by append and purge (which appends its anchor).
 fn insert_rows(
-    tx: &mut postgres::Transaction<'_>,
-    lock: &Statement,
-    insert: &Statement,
+    tx: &mut impl postgres::GenericClient,
+    start: &Statement,
+    cont: &Statement,
     rows: &[Row],
 ) -> Result<(), Step> {
-    let mut tenants: Vec<&str> = rows.iter().map(|r| r.tenant.as_str()).collect();
-    tenants.sort_unstable();
-    tenants.dedup();
-    let mut heads: HashMap<String, (u64, String)> = HashMap::new();
-    for head in tx.query(lock, &[&tenants, &GENESIS])? {
-        let seq: i64 = head.get(1);
-        heads.insert(head.get(0), (seq as u64, head.get(2)));
+    let conflict = || Step::Refuse(StoreError::Conflict);
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(());
+    };
+    for pair in rows.windows(2) {
+        if pair[1].tenant != first.tenant
+            || pair[1].seq != pair[0].seq + 1
+            || pair[1].prev_hash != pair[0].hash
+        {
+            return Err(conflict());
+        }
     }
+    let int = |seq: u64| {
+        i64::try_from(seq).map_err(|_| Step::Refuse(StoreError::Failed("seq out of range".into())))
+    };
     let n = rows.len();
     let (mut tenant, mut seq, mut id, mut at, mut prev, mut hash, mut body) = (
         Vec::with_capacity(n),
@@ -309,47 +412,72 @@ fn insert_rows(
         Vec::with_capacity(n),
     );
     for row in rows {
-        let head = heads
-            .get_mut(&row.tenant)
-            .ok_or_else(|| Step::Refuse(StoreError::Failed("a tenant's head was not locked".into())))?;
-        if row.seq != head.0 + 1 || row.prev_hash != head.1 {
-            return Err(Step::Refuse(StoreError::Conflict));
-        }
-        let row_seq = i64::try_from(row.seq)
-            .map_err(|_| Step::Refuse(StoreError::Failed("seq out of range".into())))?;
-        *head = (row.seq, row.hash.clone());
         tenant.push(row.tenant.as_str());
-        seq.push(row_seq);
+        seq.push(int(row.seq)?);
         id.push(row.id.as_str());
         at.push(row.occurred_at_us);
         prev.push(row.prev_hash.as_str());
         hash.push(row.hash.as_str());
         body.push(row.body.as_str());
     }
-    let mut head_tenant = Vec::with_capacity(heads.len());
-    let mut head_seq = Vec::with_capacity(heads.len());
-    let mut head_hash = Vec::with_capacity(heads.len());
-    for (t, (s, h)) in &heads {
-        head_tenant.push(t.as_str());
-        head_seq.push(*s as i64);
-        head_hash.push(h.as_str());
+    let (last_seq, last_hash) = (int(last.seq)?, last.hash.as_str());
+    let inserted = if first.seq == 1 {
+        if first.prev_hash != GENESIS {
+            return Err(conflict());
+        }
+        tx.execute(
+            start,
+            &[
+                &tenant,
+                &seq,
+                &id,
+                &at,
+                &prev,
+                &hash,
+                &body,
+                &last_seq,
+                &last_hash,
+                &first.tenant,
+            ],
+        )?
+    } else {
+        let head_seq = int(first.seq - 1)?;
+        tx.execute(
+            cont,
+            &[
+                &tenant,
+                &seq,
+                &id,
+                &at,
+                &prev,
+                &hash,
+                &body,
+                &last_seq,
+                &last_hash,
+                &first.tenant,
+                &head_seq,
+                &first.prev_hash,
+            ],
+        )?
+    };
+    if inserted as usize != n {
+        return Err(conflict());
     }
-    tx.execute(
-        insert,
-        &[
-            &tenant,
-            &seq,
-            &id,
-            &at,
-            &prev,
-            &hash,
-            &body,
-            &head_tenant,
-            &head_seq,
-            &head_hash,
-        ],
-    )?;
     Ok(())
+}
+
+/// `rows` split into runs of one tenant each, in tenant order (so that two
+/// batches of several tenants lock their heads in the same order and never
+/// deadlock), each run in its rows' order.
+fn by_tenant(rows: &[Row]) -> Vec<Vec<Row>> {
+    let mut runs: Vec<Vec<Row>> = Vec::new();
+    let mut tenants: Vec<&str> = rows.iter().map(|r| r.tenant.as_str()).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    for t in tenants {
+        runs.push(rows.iter().filter(|r| r.tenant == t).cloned().collect());
+    }
+    runs
 }
 
 fn read_row(r: &postgres::Row) -> Row {
@@ -382,19 +510,28 @@ impl EventStore for PostgresStore {
         if rows.is_empty() {
             return Ok(());
         }
-        self.write(&[LOCK_HEADS, INSERT_ROWS], |tx, s| {
-            insert_rows(tx, &s[0], &s[1], &rows)
-        })
-        .inspect_err(|e| {
-            if matches!(e, StoreError::Conflict) {
-                // As in the SQLite store: a crowd of writers takes turns
-                // instead of colliding again at once.
-                std::thread::sleep(conflict_backoff());
+        let single = rows.iter().all(|r| r.tenant == rows[0].tenant);
+        if single && self.turns.iter().any(|t| *t == rows[0].tenant) {
+            return self.append_in_turn(&rows);
+        }
+        let runs = if single { vec![rows] } else { by_tenant(&rows) };
+        self.write(&[START, CONTINUE], |tx, s| {
+            for run in &runs {
+                insert_rows(tx, &s[0], &s[1], run)?;
             }
+            Ok(())
         })
+        // No pause before the component's retry (unlike the SQLite store,
+        // whose writers poll a file lock): the server queues the writers of
+        // a head row in order, and the writer that was just told `conflict`
+        // reads the new head at once and queues again behind the others,
+        // so the writers of one tenant take turns. A random pause would
+        // shuffle that queue, and a writer could lose every round.
     }
 
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        // A writer reads the head it will continue: it takes its turn first.
+        self.take_turn(tenant)?;
         self.read(HEAD, |c, s| {
             Ok(c.query_opt(s, &[&tenant])?.map(|r| ChainHead {
                 seq: r.get::<_, i64>(0) as u64,
@@ -441,6 +578,21 @@ impl EventStore for PostgresStore {
         }
     }
 
+    fn end_call(&mut self) {
+        if self.turns.is_empty() {
+            return;
+        }
+        if self
+            .read(END_TURNS, |c, s| c.query_one(s, &[]).map(drop))
+            .is_err()
+        {
+            // A connection that cannot give its turns back is not used again
+            // (closing it gives them back).
+            self.drop_connection();
+        }
+        self.turns.clear();
+    }
+
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
         let (after, before) = seq_bounds(q);
         let limit = i64::from(q.limit.max(1));
@@ -478,7 +630,9 @@ impl EventStore for PostgresStore {
     }
 
     fn get(&mut self, tenant: &str, id: &str) -> Result<Option<Row>, StoreError> {
-        self.read(GET, |c, s| Ok(c.query_opt(s, &[&tenant, &id])?.map(|r| read_row(&r))))
+        self.read(GET, |c, s| {
+            Ok(c.query_opt(s, &[&tenant, &id])?.map(|r| read_row(&r)))
+        })
     }
 
     fn get_settings(&mut self, tenant: &str) -> Result<Option<String>, StoreError> {
@@ -508,8 +662,8 @@ impl EventStore for PostgresStore {
         }
         // The head is locked before the rows are counted, so that no other
         // purge or append of the tenant runs in between.
-        self.write(&[LOCK_HEADS, INSERT_ROWS, PURGE], |tx, s| {
-            tx.query(&s[0], &[&[tenant].as_slice(), &GENESIS])?;
+        self.write(&[START, CONTINUE, PURGE, LOCK_HEAD], |tx, s| {
+            tx.query(&s[3], &[&tenant])?;
             let deleted = tx.execute(&s[2], &[&tenant, &through])?;
             if deleted != expected_count {
                 return Err(Step::Refuse(StoreError::Conflict));

@@ -34,11 +34,19 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {
     let found = found.unwrap_or(0);
     refuse_newer(found)?;
     for (step, sql) in STEPS.iter().enumerate().skip(found as usize) {
-        tx.batch_execute(sql)
-            .map_err(|e| format!("migrating the schema to version {}: {}", step + 1, describe(&e)))?;
+        tx.batch_execute(sql).map_err(|e| {
+            format!(
+                "migrating the schema to version {}: {}",
+                step + 1,
+                describe(&e)
+            )
+        })?;
     }
     if found == 0 {
-        tx.execute("INSERT INTO audit_schema (version) VALUES ($1)", &[&VERSION])
+        tx.execute(
+            "INSERT INTO audit_schema (version) VALUES ($1)",
+            &[&VERSION],
+        )
     } else {
         tx.execute("UPDATE audit_schema SET version = $1", &[&VERSION])
     }
@@ -50,8 +58,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {
 pub(crate) fn check(conn: &mut Connection) -> Result<(), String> {
     match current(conn)? {
         None | Some(0) => Err(
-            "no audit schema in this database (a command that only reads never creates one)"
-                .into(),
+            "no audit schema in this database (a command that only reads never creates one)".into(),
         ),
         Some(v) if v < VERSION => Err(format!(
             "the database has schema version {v}, older than this program's {VERSION}: run a command that writes (append) once to migrate it"

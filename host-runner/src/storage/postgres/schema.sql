@@ -5,9 +5,11 @@
 --   purge); body is the canonical JSON that was hashed. UNIQUE (tenant,
 --   prev_hash) beside the primary key makes a fork (two rows continuing the
 --   same row) a hard error, whatever a writer does.
--- audit_heads: each tenant's newest seq and hash; an append locks its
---   tenant's row, so writers of one tenant take turns and writers of
---   different tenants never wait on each other.
+-- audit_heads: each tenant's newest seq and hash; an append updates its
+--   tenant's row (taking its lock), so writers of one tenant take turns and
+--   writers of different tenants never wait on each other. Updated at every
+--   append: half of each page is left free so that the new version of a row
+--   goes on the same page (a HOT update, no index entry).
 -- audit_settings: each tenant's settings document.
 -- service_keys: the keys of `audit-host serve` (hashes only).
 CREATE TABLE audit_events (
@@ -27,7 +29,7 @@ CREATE TABLE audit_heads (
     tenant text   NOT NULL PRIMARY KEY,
     seq    bigint NOT NULL,
     hash   text   NOT NULL
-);
+) WITH (fillfactor = 50);
 CREATE TABLE audit_settings (
     tenant   text NOT NULL PRIMARY KEY,
     settings text NOT NULL
