@@ -172,11 +172,14 @@ impl CustomizeConnection<postgres::Client, postgres::Error> for Session {
         // A writer waits this long for another writer of the same tenant
         // (the head row's lock) before the call fails with `busy`, as the
         // SQLite store's busy timeout does. Times are compared in UTC.
+        // Literals are written with standard conforming strings (the
+        // default, made sure of: the store's one-round-trip appends rely
+        // on it).
         // Each statement is planned for its own bounds (a week of a long
         // log by the time index, the whole log by seq), not by one generic
         // plan for every bound.
         let mut setup = format!(
-            "SET lock_timeout = {}; SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan;",
+            "SET lock_timeout = {}; SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan; SET standard_conforming_strings = on;",
             self.lock_timeout_ms
         );
         if self.read_only {

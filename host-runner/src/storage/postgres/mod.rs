@@ -191,7 +191,7 @@ impl PostgresStore {
     /// tenant's head while holding one (a batch of several tenants) only
     /// takes that turn if it is free, so two such calls never deadlock.
     fn take_turn(&mut self, tenant: &str) -> Result<(), StoreError> {
-        if self.reading || self.db.read_only() || self.turns.iter().any(|t| t == tenant) {
+        if !self.wants_turn(tenant) {
             return Ok(());
         }
         let first = self.turns.is_empty();
@@ -203,6 +203,71 @@ impl PostgresStore {
             self.turns.push(tenant.to_string());
         }
         Ok(())
+    }
+
+    /// Whether reading `tenant`'s head now is a writer's read that needs
+    /// the tenant's turn (not inside a read, not on a read-only database,
+    /// not held already).
+    fn wants_turn(&self, tenant: &str) -> bool {
+        !self.reading && !self.db.read_only() && !self.turns.iter().any(|t| t == tenant)
+    }
+
+    /// Waits for the tenant's turn and reads its head, in one round trip: two
+    /// statements of one simple query, the read a statement of its own so
+    /// that it sees what was committed while the turn was waited for (a
+    /// statement's snapshot is taken when it starts).
+    fn head_in_turn(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
+        let t = literal(tenant)?;
+        let sql = format!(
+            "SELECT pg_advisory_lock({TURN_CLASS}, hashtext({t}))::text; SELECT seq::text, hash FROM audit_heads WHERE tenant = {t} AND seq > 0"
+        );
+        let messages = self.simple(&sql)?;
+        self.turns.push(tenant.to_string());
+        let mut done = 0;
+        for m in &messages {
+            match m {
+                postgres::SimpleQueryMessage::CommandComplete(_) => done += 1,
+                postgres::SimpleQueryMessage::Row(row) if done == 1 => {
+                    let seq = row.get(0).and_then(|s| s.parse::<u64>().ok());
+                    return match (seq, row.get(1)) {
+                        (Some(seq), Some(hash)) => Ok(Some(ChainHead {
+                            seq,
+                            hash: hash.to_string(),
+                        })),
+                        _ => Err(StoreError::Failed(
+                            "a head row without its seq or hash".into(),
+                        )),
+                    };
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// Runs a simple query (its statements in one message) that changes
+    /// nothing if it fails, with one more try on a new connection when the
+    /// one it had was found broken.
+    fn simple(&mut self, sql: &str) -> Result<Vec<postgres::SimpleQueryMessage>, StoreError> {
+        let mut reconnected = false;
+        loop {
+            self.connect()?;
+            let conn = self.conn.as_mut().expect("connected");
+            match conn.simple_query(sql) {
+                Ok(messages) => return Ok(messages),
+                Err(e) => {
+                    let lost = errors::lost(&e) || conn.is_closed();
+                    if lost {
+                        self.drop_connection();
+                        if !reconnected && !self.reading {
+                            reconnected = true;
+                            continue;
+                        }
+                    }
+                    return Err(errors::store_error(&e, self.busy_ms()));
+                }
+            }
+        }
     }
 
     fn busy_ms(&self) -> u128 {
@@ -341,25 +406,116 @@ impl PostgresStore {
     /// here is the server's answer (or its loss, which is reported as such).
     fn append_in_turn(&mut self, rows: &[Row]) -> Result<(), StoreError> {
         let busy_ms = self.busy_ms();
+        // The rows, the commit and the turn given back, in one round trip:
+        // the statements of one simple query, with the values as literals.
+        let sql = format!("BEGIN; {}; COMMIT; {END_TURNS}", literal_append(rows)?);
         self.connect()?;
         let conn = self.conn.as_mut().expect("connected");
-        let result = prepared(conn, &mut self.statements, START)
-            .and_then(|start| Ok((start, prepared(conn, &mut self.statements, CONTINUE)?)))
-            .map_err(Step::Db)
-            .and_then(|(start, cont)| insert_rows(&mut **conn, &start, &cont, rows));
-        match result {
-            Ok(()) => Ok(()),
-            Err(Step::Refuse(refusal)) => Err(refusal),
-            Err(Step::Db(e)) if errors::lost(&e) || conn.is_closed() => {
+        match conn.simple_query(&sql) {
+            Ok(messages) => {
+                self.turns.clear();
+                let inserted = messages
+                    .iter()
+                    .filter_map(|m| match m {
+                        postgres::SimpleQueryMessage::CommandComplete(n) => Some(*n),
+                        _ => None,
+                    })
+                    .nth(1);
+                if inserted == Some(rows.len() as u64) {
+                    Ok(())
+                } else {
+                    Err(StoreError::Conflict)
+                }
+            }
+            Err(e) if errors::lost(&e) || conn.is_closed() => {
                 self.drop_connection();
                 Err(StoreError::Failed(format!(
                     "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
                     errors::describe(&e)
                 )))
             }
-            Err(Step::Db(e)) => Err(errors::store_error(&e, busy_ms)),
+            Err(e) => {
+                // The statements after the failed one were skipped: the
+                // transaction is open and failed; the turn is still held
+                // (given back at the end of the call).
+                if conn.batch_execute("ROLLBACK").is_err() {
+                    self.drop_connection();
+                }
+                Err(errors::store_error(&e, busy_ms))
+            }
         }
     }
+}
+
+/// `text` as an SQL string literal. The connection runs with
+/// `standard_conforming_strings` on (set for every connection), where a
+/// backslash is an ordinary character and a quote is doubled: no text can
+/// end the literal early. PostgreSQL's text cannot hold NUL.
+fn literal(text: &str) -> Result<String, StoreError> {
+    if text.contains('\0') {
+        return Err(StoreError::Failed(
+            "a value holds a NUL character, which PostgreSQL's text cannot store".into(),
+        ));
+    }
+    Ok(format!("'{}'", text.replace('\'', "''")))
+}
+
+/// [`START`] or [`CONTINUE`] for one tenant's rows, with literal values
+/// (checked to follow each other as [`insert_rows`] checks them).
+fn literal_append(rows: &[Row]) -> Result<String, StoreError> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Err(StoreError::Failed("no rows".into()));
+    };
+    for pair in rows.windows(2) {
+        if pair[1].tenant != first.tenant
+            || pair[1].seq != pair[0].seq + 1
+            || pair[1].prev_hash != pair[0].hash
+        {
+            return Err(StoreError::Conflict);
+        }
+    }
+    let int =
+        |seq: u64| i64::try_from(seq).map_err(|_| StoreError::Failed("seq out of range".into()));
+    let mut values = String::with_capacity(rows.iter().map(|r| r.body.len() + 300).sum());
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            values.push_str(", ");
+        }
+        values.push_str(&format!(
+            "({}, {}::int8, {}, {}::int8, {}, {}, {})",
+            literal(&r.tenant)?,
+            int(r.seq)?,
+            literal(&r.id)?,
+            r.occurred_at_us,
+            literal(&r.prev_hash)?,
+            literal(&r.hash)?,
+            literal(&r.body)?
+        ));
+    }
+    let tenant = literal(&first.tenant)?;
+    let (last_seq, last_hash) = (int(last.seq)?, literal(&last.hash)?);
+    let guard = if first.seq == 1 {
+        if first.prev_hash != GENESIS {
+            return Err(StoreError::Conflict);
+        }
+        format!(
+            "INSERT INTO audit_heads (tenant, seq, hash) VALUES ({tenant}, {last_seq}, {last_hash})
+             ON CONFLICT (tenant) DO NOTHING RETURNING 1"
+        )
+    } else {
+        format!(
+            "UPDATE audit_heads SET seq = {last_seq}, hash = {last_hash}
+             WHERE tenant = {tenant} AND seq = {} AND hash = {} RETURNING 1",
+            int(first.seq - 1)?,
+            literal(&first.prev_hash)?
+        )
+    };
+    Ok(format!(
+        "WITH moved AS ({guard})
+         INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+         SELECT * FROM (VALUES {values}) AS v (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
+         WHERE EXISTS (SELECT 1 FROM moved)"
+    ))
 }
 
 /// The statement for `sql` on `conn`, prepared at its first use.
@@ -531,6 +687,9 @@ impl EventStore for PostgresStore {
 
     fn head(&mut self, tenant: &str) -> Result<Option<ChainHead>, StoreError> {
         // A writer reads the head it will continue: it takes its turn first.
+        if self.wants_turn(tenant) && self.turns.is_empty() {
+            return self.head_in_turn(tenant);
+        }
         self.take_turn(tenant)?;
         self.read(HEAD, |c, s| {
             Ok(c.query_opt(s, &[&tenant])?.map(|r| ChainHead {
