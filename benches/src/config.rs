@@ -34,11 +34,13 @@ pub enum Path {
     Serve,
     /// The Python and Node hosts against their languages' libraries.
     Polyglot,
+    /// The PostgreSQL store: concurrent writers, tenants, batches; reads.
+    Postgres,
 }
 
 impl Path {
     /// Every path, in the order a run measures them.
-    pub const ALL: [Path; 8] = [
+    pub const ALL: [Path; 9] = [
         Path::Append,
         Path::Diff,
         Path::Query,
@@ -47,6 +49,7 @@ impl Path {
         Path::Boundary,
         Path::Serve,
         Path::Polyglot,
+        Path::Postgres,
     ];
 
     /// The name `--only` takes.
@@ -60,6 +63,7 @@ impl Path {
             Path::Boundary => "boundary",
             Path::Serve => "serve",
             Path::Polyglot => "polyglot",
+            Path::Postgres => "postgres",
         }
     }
 
@@ -68,7 +72,7 @@ impl Path {
         match Path::ALL.iter().find(|p| p.name() == name.trim()) {
             Some(p) => Ok(*p),
             None => bail!(
-                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary,serve,polyglot)"
+                "--only: unknown hot path {name:?} (expected some of append,diff,query,export,verify,boundary,serve,polyglot,postgres)"
             ),
         }
     }

@@ -11,7 +11,7 @@
 //!
 //! Each hot path is one module ([`append`], [`diff`], [`query`],
 //! [`export`], [`verify`], [`boundary`], [`serve`],
-//! [`polyglot`]); each measures at three sizes and
+//! [`polyglot`], [`postgres`]); each measures at three sizes and
 //! checks that its columns computed the same thing (same hashes, counts,
 //! CSV bytes, patches that apply) before it reports a number, so the suite
 //! cannot compare unlike work. The data comes from [`data`], a fixed-seed
@@ -28,6 +28,7 @@ pub mod diff;
 pub mod export;
 pub mod native_store;
 pub mod polyglot;
+pub mod postgres;
 pub mod query;
 pub mod report;
 pub mod serve;
@@ -56,6 +57,7 @@ pub fn run(config: &Config, exe: &std::path::Path) -> anyhow::Result<Vec<Section
             Path::Boundary => boundary::run(config, &runtime, exe)?,
             Path::Serve => serve::run(config, &runtime, exe)?,
             Path::Polyglot => polyglot::run(config, &runtime)?,
+            Path::Postgres => postgres::run(config, &runtime)?,
         };
         eprintln!(
             "audit-bench: {} done in {:.1} s",

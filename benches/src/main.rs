@@ -19,7 +19,7 @@ struct Args {
     #[arg(long)]
     full: bool,
     /// Only these hot paths, comma-separated: append, diff, query, export,
-    /// verify, boundary, serve, polyglot.
+    /// verify, boundary, serve, polyglot, postgres.
     #[arg(long, value_delimiter = ',', value_name = "PATHS")]
     only: Vec<String>,
     /// Print the results as the Markdown tables of BENCHMARKS.md instead of

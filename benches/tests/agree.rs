@@ -20,7 +20,8 @@ fn every_hot_path_agrees_across_its_columns() {
     assert_eq!(
         names,
         [
-            "append", "diff", "query", "export", "verify", "boundary", "serve", "polyglot"
+            "append", "diff", "query", "export", "verify", "boundary", "serve", "polyglot",
+            "postgres"
         ]
     );
     // The Python and Node hosts ran and checked their columns (installed
