@@ -56,7 +56,30 @@ pub struct PostgresStore {
     /// The tenants whose writer turn this connection holds until the end
     /// of the component call.
     turns: Vec<String>,
+    /// The last time range's window: (tenant, since, until, the tenant's
+    /// head seq when it was computed, the window). Rows are only appended
+    /// above the head, so while the head stays, the window holds: a
+    /// reader's batches share one look at the time index.
+    window: Option<(String, i64, i64, u64, Window)>,
 }
+
+/// Where a time range's rows are, in seq terms (as the SQLite store).
+#[derive(Debug, Clone, Copy)]
+enum Window {
+    /// It holds no row.
+    Empty,
+    /// Its rows lie between these seqs, inclusive.
+    Seqs(i64, i64),
+    /// It holds too many rows to be worth narrowing.
+    Wide,
+}
+
+/// A time range holding fewer rows than this is read between the lowest
+/// and highest seq it holds; a larger one by scanning in seq order and
+/// skipping the rows outside it (matches are dense enough then). Without
+/// it, a week in the middle of a long log read newest first walks every
+/// row after the week (the planner cannot know where the week's seqs are).
+const NARROW_RANGE_ROWS: i64 = 50_000;
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,6 +123,11 @@ const TURN: &str = "SELECT pg_advisory_lock($1, hashtext($2))::text";
 const TRY_TURN: &str = "SELECT pg_try_advisory_lock($1, hashtext($2))";
 /// Gives back every turn of the session.
 const END_TURNS: &str = "SELECT pg_advisory_unlock_all()::text";
+/// How many of a time range's rows there are (up to a limit), and their
+/// lowest and highest seq, from the time index.
+const WINDOW: &str = "SELECT count(*), min(seq), max(seq) FROM (
+         SELECT seq FROM audit_events
+         WHERE tenant = $1 AND occurred_at_us >= $2 AND occurred_at_us < $3 LIMIT $4) AS w";
 /// Locks a tenant's head row (a purge counts its rows under it).
 const LOCK_HEAD: &str = "SELECT seq FROM audit_heads WHERE tenant = $1 FOR UPDATE";
 const HEAD: &str = "SELECT seq, hash FROM audit_heads WHERE tenant = $1 AND seq > 0";
@@ -157,7 +185,46 @@ impl PostgresStore {
             statements: HashMap::new(),
             reading: false,
             turns: Vec::new(),
+            window: None,
         }
+    }
+
+    /// The seqs of a time range's rows, from the time index alone (an
+    /// index-only scan of at most [`NARROW_RANGE_ROWS`] entries).
+    fn window(&mut self, tenant: &str, since: i64, until: i64) -> Result<Window, StoreError> {
+        let head = self.head_seq(tenant)?;
+        if let Some((t, s, u, h, w)) = &self.window
+            && t == tenant
+            && *s == since
+            && *u == until
+            && (*h == head || matches!(w, Window::Wide))
+        {
+            return Ok(*w);
+        }
+        let limit = NARROW_RANGE_ROWS;
+        let (count, first, last) = self.read(WINDOW, |c, s| {
+            let r = c.query_one(s, &[&tenant, &since, &until, &limit])?;
+            Ok((
+                r.get::<_, i64>(0),
+                r.get::<_, Option<i64>>(1),
+                r.get::<_, Option<i64>>(2),
+            ))
+        })?;
+        let window = match (first, last) {
+            _ if count >= NARROW_RANGE_ROWS => Window::Wide,
+            (Some(first), Some(last)) => Window::Seqs(first, last),
+            _ => Window::Empty,
+        };
+        self.window = Some((tenant.to_string(), since, until, head, window));
+        Ok(window)
+    }
+
+    /// The tenant's head seq (0 for none), read without taking a turn.
+    fn head_seq(&mut self, tenant: &str) -> Result<u64, StoreError> {
+        self.read(HEAD, |c, s| {
+            Ok(c.query_opt(s, &[&tenant])?
+                .map_or(0, |r| r.get::<_, i64>(0) as u64))
+        })
     }
 
     /// Opens the connection (or replaces the one the last call found
@@ -753,11 +820,24 @@ impl EventStore for PostgresStore {
     }
 
     fn scan(&mut self, q: &ScanRequest) -> Result<Vec<Row>, StoreError> {
-        let (after, before) = seq_bounds(q);
+        let (mut after, mut before) = seq_bounds(q);
         let limit = i64::from(q.limit.max(1));
         let timed = q.since_us.is_some() || q.until_us.is_some();
         let since = q.since_us.unwrap_or(i64::MIN);
         let until = q.until_us.unwrap_or(i64::MAX);
+        if timed {
+            match self.window(&q.tenant, since, until)? {
+                Window::Empty => return Ok(Vec::new()),
+                Window::Seqs(first, last) => {
+                    after = after.max(first - 1);
+                    before = before.min(last.saturating_add(1));
+                    if after.saturating_add(1) >= before {
+                        return Ok(Vec::new());
+                    }
+                }
+                Window::Wide => {}
+            }
+        }
         let sql = match (q.descending, timed) {
             (false, false) => SCAN_UP,
             (true, false) => SCAN_DOWN,
