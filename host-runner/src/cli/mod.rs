@@ -32,7 +32,7 @@ use global::Global;
 use std::process::ExitCode;
 
 /// The audit-log component's reference host: record audit events, read them
-/// back, export them, on an embedded SQLite store.
+/// back, export them, on an embedded SQLite store or a PostgreSQL database.
 #[derive(Debug, Parser)]
 #[command(
     name = "audit-host",
