@@ -3,8 +3,8 @@
 //! advisory lock, so that of several processes starting at the same moment
 //! one migrates and the others find the work done.
 
-use super::database::Connection;
 use super::errors::describe;
+use postgres::Client as Connection;
 
 /// The migrations, in order: step `i` brings a schema of version `i` to
 /// version `i + 1`. Never edit a step that has shipped; add one.
