@@ -38,109 +38,34 @@ fn lines(tenant: &str, n: usize, tag: &str) -> String {
         .collect()
 }
 
-/// Every stored column of every row, and every head and settings document.
+/// Every stored column of every row, every head and every settings
+/// document, one line each: the same SQL in both databases.
+const DUMP: [&str; 3] = [
+    "SELECT tenant || '|' || seq || '|' || id || '|' || occurred_at_us || '|' || prev_hash || '|' || hash || '|' || body FROM audit_events ORDER BY tenant, seq",
+    "SELECT 'head ' || tenant || '|' || seq || '|' || hash FROM audit_heads ORDER BY tenant",
+    "SELECT 'settings ' || tenant || '|' || settings FROM audit_settings ORDER BY tenant",
+];
+
 fn pg_dump(db: &TestDb) -> Vec<String> {
     let mut c = db.client();
-    let mut out: Vec<String> = c
-        .query(
-            "SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events ORDER BY tenant, seq",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{}|{}|{}|{}|{}|{}|{}",
-                r.get::<_, String>(0),
-                r.get::<_, i64>(1),
-                r.get::<_, String>(2),
-                r.get::<_, i64>(3),
-                r.get::<_, String>(4),
-                r.get::<_, String>(5),
-                r.get::<_, String>(6)
-            )
-        })
-        .collect();
-    for r in c
-        .query(
-            "SELECT tenant, seq, hash FROM audit_heads ORDER BY tenant",
-            &[],
-        )
-        .unwrap()
-    {
-        out.push(format!(
-            "head {}|{}|{}",
-            r.get::<_, String>(0),
-            r.get::<_, i64>(1),
-            r.get::<_, String>(2)
-        ));
-    }
-    for r in c
-        .query(
-            "SELECT tenant, settings FROM audit_settings ORDER BY tenant",
-            &[],
-        )
-        .unwrap()
-    {
-        out.push(format!(
-            "settings {}|{}",
-            r.get::<_, String>(0),
-            r.get::<_, String>(1)
-        ));
-    }
-    out
+    DUMP.iter()
+        .flat_map(|sql| c.query(*sql, &[]).unwrap())
+        .map(|r| r.get(0))
+        .collect()
 }
 
 fn sqlite_dump(file: &Path) -> Vec<String> {
     let c = rusqlite::Connection::open(file).unwrap();
-    let mut out: Vec<String> = c
-        .prepare("SELECT tenant, seq, id, occurred_at_us, prev_hash, hash, body FROM audit_events ORDER BY tenant, seq")
-        .unwrap()
-        .query_map([], |r| {
-            Ok(format!(
-                "{}|{}|{}|{}|{}|{}|{}",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?
-            ))
+    DUMP.iter()
+        .flat_map(|sql| {
+            c.prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
         })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let heads: Vec<String> = c
-        .prepare("SELECT tenant, seq, hash FROM audit_heads ORDER BY tenant")
-        .unwrap()
-        .query_map([], |r| {
-            Ok(format!(
-                "head {}|{}|{}",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    out.extend(heads);
-    let settings: Vec<String> = c
-        .prepare("SELECT tenant, settings FROM audit_settings ORDER BY tenant")
-        .unwrap()
-        .query_map([], |r| {
-            Ok(format!(
-                "settings {}|{}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    out.extend(settings);
-    out
+        .collect()
 }
 
 /// The same commands, in the same order, with the same clock, on one store.

@@ -369,8 +369,8 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
         let mut t = [Vec::new(), Vec::new(), Vec::new()];
         let mut matched = String::new();
         for run in 0..=runs {
-            let (a, ta) = time(|| query(&mut on_pg, &week, count));
-            let (b, tb) = time(|| query(&mut on_sqlite, &week, count));
+            let (a, ta) = time(|| crate::query::component(&mut on_pg, &week, count));
+            let (b, tb) = time(|| crate::query::component(&mut on_sqlite, &week, count));
             let (c, tc) = time(|| plain_query(&mut plain, since, until, count));
             let (a, b, c) = (a?, b?, c?);
             ensure!(
@@ -424,26 +424,6 @@ fn day_us(day: &str) -> Result<i64> {
         .unwrap_or_default()
         .and_utc()
         .timestamp_micros())
-}
-
-fn query(
-    session: &mut audit_host::Session,
-    filter: &audit_component::read::filter::Filter,
-    count: bool,
-) -> Result<Vec<String>> {
-    let page = session.query(&audit_host::bindings::PageRequest {
-        filter: wit::filter(filter),
-        order: audit_host::bindings::Order::NewestFirst,
-        limit: if count { 1 } else { 50 },
-        cursor: None,
-        viewer: wit::viewer(),
-        count,
-    })?;
-    Ok(if count {
-        vec![page.total.unwrap_or(0).to_string()]
-    } else {
-        page.events.into_iter().map(|e| e.id).collect()
-    })
 }
 
 fn plain_query(

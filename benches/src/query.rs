@@ -161,7 +161,7 @@ fn summary(v: &[String]) -> String {
 }
 
 /// The page's event ids, or the count as a one-item list.
-fn component(session: &mut Session, filter: &Filter, count: bool) -> Result<Vec<String>> {
+pub fn component(session: &mut Session, filter: &Filter, count: bool) -> Result<Vec<String>> {
     let page = session.query(&audit_host::bindings::PageRequest {
         filter: wit::filter(filter),
         order: audit_host::bindings::Order::NewestFirst,

@@ -7,6 +7,7 @@ pub mod event_store;
 mod memory;
 pub mod postgres;
 mod sqlite;
+mod time_window;
 
 pub use event_store::EventStore;
 pub use memory::{MemoryStore, SharedMemoryStore};

@@ -9,6 +9,7 @@
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
 use crate::storage::event_store::{EventStore, GENESIS, conflict_backoff};
+use crate::storage::time_window::{NARROW_RANGE_ROWS, Window};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -22,11 +23,6 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The schema's version (`PRAGMA user_version`), as `schema.sql` states it
 /// on its `-- schema-version:` line (checked by a test).
 const SCHEMA_VERSION: i64 = 3;
-
-/// A time range holding fewer rows than this is walked by the sequence
-/// numbers it holds; a larger one by scanning in sequence order and
-/// skipping the rows outside it (matches are dense enough then).
-const NARROW_RANGE_ROWS: i64 = 50_000;
 
 /// The schema: one file, `schema.sql`, also read by the Python host.
 const SCHEMA: &str = include_str!("schema.sql");
@@ -338,16 +334,9 @@ impl EventStore for SqliteStore {
         let since = q.since_us.unwrap_or(i64::MIN);
         let until = q.until_us.unwrap_or(i64::MAX);
         if q.since_us.is_some() || q.until_us.is_some() {
-            match self.window(&q.tenant, since, until)? {
-                Window::Empty => return Ok(Vec::new()),
-                Window::Seqs(first, last) => {
-                    after = after.max(first - 1);
-                    before = before.min(last.saturating_add(1));
-                    if after.saturating_add(1) >= before {
-                        return Ok(Vec::new());
-                    }
-                }
-                Window::Wide => {}
+            match self.window(&q.tenant, since, until)?.narrow(after, before) {
+                Some(bounds) => (after, before) = bounds,
+                None => return Ok(Vec::new()),
             }
         }
         // `+occurred_at_us` keeps SQLite from walking the time index here:
@@ -470,17 +459,6 @@ impl EventStore for SqliteStore {
             .map(drop)
             .map_err(store_error)
     }
-}
-
-/// Where a time range's rows are, in seq terms.
-#[derive(Debug, Clone, Copy)]
-enum Window {
-    /// It holds no row.
-    Empty,
-    /// Its rows lie between these seqs, inclusive.
-    Seqs(i64, i64),
-    /// It holds too many rows to be worth narrowing.
-    Wide,
 }
 
 impl SqliteStore {

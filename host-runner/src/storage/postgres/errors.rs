@@ -109,3 +109,12 @@ pub(crate) fn store_error(e: &postgres::Error, busy_ms: u128) -> StoreError {
         StoreError::Failed(describe(e))
     }
 }
+
+/// The error of a commit whose connection broke before the server answered:
+/// the batch may be stored or not, and the caller must look.
+pub(crate) fn lost_in_commit(e: &postgres::Error) -> StoreError {
+    StoreError::Failed(format!(
+        "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
+        describe(e)
+    ))
+}

@@ -36,6 +36,7 @@ pub use database::{Connection, Database, is_postgres_url, without_password};
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};
 use crate::storage::event_store::{EventStore, GENESIS, conflict_backoff};
+use crate::storage::time_window::{NARROW_RANGE_ROWS, Window};
 use postgres::Statement;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -62,24 +63,6 @@ pub struct PostgresStore {
     /// reader's batches share one look at the time index.
     window: Option<(String, i64, i64, u64, Window)>,
 }
-
-/// Where a time range's rows are, in seq terms (as the SQLite store).
-#[derive(Debug, Clone, Copy)]
-enum Window {
-    /// It holds no row.
-    Empty,
-    /// Its rows lie between these seqs, inclusive.
-    Seqs(i64, i64),
-    /// It holds too many rows to be worth narrowing.
-    Wide,
-}
-
-/// A time range holding fewer rows than this is read between the lowest
-/// and highest seq it holds; a larger one by scanning in seq order and
-/// skipping the rows outside it (matches are dense enough then). Without
-/// it, a week in the middle of a long log read newest first walks every
-/// row after the week (the planner cannot know where the week's seqs are).
-const NARROW_RANGE_ROWS: i64 = 50_000;
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -313,52 +296,46 @@ impl PostgresStore {
     }
 
     /// Runs a simple query (its statements in one message) that changes
-    /// nothing if it fails, with one more try on a new connection when the
-    /// one it had was found broken.
+    /// nothing if it fails, as [`PostgresStore::read`] runs a statement.
     fn simple(&mut self, sql: &str) -> Result<Vec<postgres::SimpleQueryMessage>, StoreError> {
-        let mut reconnected = false;
-        loop {
-            self.connect()?;
-            let conn = self.conn.as_mut().expect("connected");
-            match conn.simple_query(sql) {
-                Ok(messages) => return Ok(messages),
-                Err(e) => {
-                    let lost = errors::lost(&e) || conn.is_closed();
-                    if lost {
-                        self.drop_connection();
-                        if !reconnected && !self.reading {
-                            reconnected = true;
-                            continue;
-                        }
-                    }
-                    return Err(errors::store_error(&e, self.busy_ms()));
-                }
-            }
-        }
+        self.retrying(|conn, _| conn.simple_query(sql))
     }
 
     fn busy_ms(&self) -> u128 {
         self.db.busy_timeout().as_millis()
     }
 
-    /// Runs one read statement (prepared once per connection). A connection
-    /// found broken (the server restarted while it was idle) is replaced
-    /// and the statement run once more: a read changes nothing.
+    /// Runs one read statement (prepared once per connection).
     fn read<T>(
         &mut self,
         sql: &'static str,
         f: impl Fn(&mut Connection, &Statement) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
+        self.retrying(|conn, statements| {
+            let s = prepared(conn, statements, sql)?;
+            f(conn, &s)
+        })
+    }
+
+    /// Runs `f`, which changes nothing if it fails, on the connection. A
+    /// connection found broken (the server restarted while it was idle) is
+    /// replaced and `f` run once more, except inside a read (a new
+    /// connection would not see its moment).
+    fn retrying<T>(
+        &mut self,
+        mut f: impl FnMut(
+            &mut Connection,
+            &mut HashMap<&'static str, Statement>,
+        ) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
         let mut reconnected = false;
         loop {
             self.connect()?;
             let conn = self.conn.as_mut().expect("connected");
-            let result = prepared(conn, &mut self.statements, sql).and_then(|s| f(conn, &s));
-            match result {
+            match f(conn, &mut self.statements) {
                 Ok(value) => return Ok(value),
                 Err(e) => {
-                    let lost = errors::lost(&e) || conn.is_closed();
-                    if lost {
+                    if errors::lost(&e) || conn.is_closed() {
                         self.drop_connection();
                         if !reconnected && !self.reading {
                             reconnected = true;
@@ -404,10 +381,7 @@ impl PostgresStore {
                 }
                 Attempt::CommitLost(e) => {
                     self.drop_connection();
-                    return Err(StoreError::Failed(format!(
-                        "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
-                        errors::describe(&e)
-                    )));
+                    return Err(errors::lost_in_commit(&e));
                 }
                 Attempt::Failed(e) => e,
             };
@@ -496,10 +470,7 @@ impl PostgresStore {
             }
             Err(e) if errors::lost(&e) || conn.is_closed() => {
                 self.drop_connection();
-                Err(StoreError::Failed(format!(
-                    "the connection to the server was lost while the batch was committed, so it may or may not be stored: read the log before sending it again ({})",
-                    errors::describe(&e)
-                )))
+                Err(errors::lost_in_commit(&e))
             }
             Err(e) => {
                 // The statements after the failed one were skipped: the
@@ -826,16 +797,9 @@ impl EventStore for PostgresStore {
         let since = q.since_us.unwrap_or(i64::MIN);
         let until = q.until_us.unwrap_or(i64::MAX);
         if timed {
-            match self.window(&q.tenant, since, until)? {
-                Window::Empty => return Ok(Vec::new()),
-                Window::Seqs(first, last) => {
-                    after = after.max(first - 1);
-                    before = before.min(last.saturating_add(1));
-                    if after.saturating_add(1) >= before {
-                        return Ok(Vec::new());
-                    }
-                }
-                Window::Wide => {}
+            match self.window(&q.tenant, since, until)?.narrow(after, before) {
+                Some(bounds) => (after, before) = bounds,
+                None => return Ok(Vec::new()),
             }
         }
         let sql = match (q.descending, timed) {
