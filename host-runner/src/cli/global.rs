@@ -126,8 +126,18 @@ impl Global {
     /// tenant's settings or catalog are before anything was stored: the
     /// defaults, shown without creating a store).
     pub fn open_store_read_only(&self, missing_is_empty: bool) -> Result<Box<dyn EventStore>> {
-        if let Some(db) = self.postgres(true)? {
-            return Ok(Box::new(audit_host::PostgresStore::new(db)));
+        match self.postgres(true) {
+            Ok(Some(db)) => return Ok(Box::new(audit_host::PostgresStore::new(db))),
+            // A database nothing was stored in is what a missing file is.
+            Err(e)
+                if missing_is_empty
+                    && e.to_string()
+                        .contains(audit_host::storage::postgres::NO_SCHEMA) =>
+            {
+                return Ok(Box::new(MemoryStore::new()));
+            }
+            Err(e) => return Err(e),
+            Ok(None) => {}
         }
         if self.store.as_os_str() == ":memory:"
             || (missing_is_empty && std::fs::symlink_metadata(&self.store).is_err())

@@ -32,6 +32,8 @@ mod database;
 pub mod errors;
 mod schema;
 
+pub use schema::NO_SCHEMA;
+
 pub use database::{Connection, Database, is_postgres_url, without_password};
 
 use crate::bindings::{ChainHead, Row, ScanRequest, StoreError};

@@ -54,6 +54,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {
     tx.commit().map_err(|e| describe(&e))
 }
 
+/// Why a database cannot be read: nothing was ever stored in it.
+pub const NO_SCHEMA: &str =
+    "no audit schema in this database (a command that only reads never creates one)";
+
 /// Checks, without writing, that the schema is there and not newer.
 pub(crate) fn check(conn: &mut Connection) -> Result<(), String> {
     match current(conn)? {
