@@ -728,3 +728,46 @@ fn tampering_is_found_in_postgres_exactly_as_in_sqlite() {
         assert_eq!(on_pg, on_sqlite, "{what}: the same verdicts");
     }
 }
+
+#[test]
+fn a_role_with_the_readmes_privileges_can_do_everything_and_one_without_is_told() {
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    // The owner makes the schema once.
+    run_ok(pg(dir.path(), &db.url()).args(["apikey", "list"]));
+    let role = format!("audit_app_{}", std::process::id());
+    let mut owner = db.client();
+    owner
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN;
+             GRANT SELECT, INSERT, DELETE ON audit_events TO {role};
+             GRANT SELECT, INSERT, UPDATE ON audit_heads, audit_settings, service_keys TO {role};
+             GRANT SELECT ON audit_schema TO {role};"
+        ))
+        .unwrap();
+    let url = db.url().replacen("postgres@", &format!("{role}@"), 1);
+    let file = write(&dir, "few.jsonl", &lines("acme", 3, "u"));
+    run_ok(pg(dir.path(), &url).arg("append").arg(&file));
+    let settings = write(&dir, "s.json", r#"{"retention":{"days":30}}"#);
+    run_ok(
+        pg(dir.path(), &url)
+            .args(["settings", "set", "--tenant", "acme"])
+            .arg(&settings),
+    );
+    run_ok(pg(dir.path(), &url).args(["query", "--tenant", "acme"]));
+    run_ok(pg(dir.path(), &url).args(["apikey", "create", "--tenant", "acme", "--scope", "read"]));
+    let report = run_ok(pg(dir.path(), &url).args(["verify", "--tenant", "acme"]));
+    assert!(report.contains("intact"), "{report}");
+    owner
+        .batch_execute(&format!("REVOKE INSERT ON audit_events FROM {role}"))
+        .unwrap();
+    let (_, err) = run_err(pg(dir.path(), &url).arg("append").arg(&file));
+    assert!(err.contains("the role may not do this"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    drop(owner);
+    // Roles belong to the server: gone with the test's database's grants.
+    drop(db);
+    let _ = TestDb::new()
+        .client()
+        .batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+}
