@@ -26,7 +26,15 @@
 //! asked, held until the component call ends ([`EventStore::end_call`],
 //! which the host calls after every call, trap or not; a connection that
 //! dies gives its turns back with it). A turn is no transaction: nothing is
-//! left open across the call, and correctness never depends on it.
+//! left open across the call, and correctness never depends on it. A user
+//! of the store without a host session calls `end_call` after its writes.
+//!
+//! An append in its turn costs two round trips of the store's own: the turn
+//! and the head read in one simple query (two statements, the read taking
+//! its snapshot once the turn is granted), and the rows, the commit and the
+//! turn given back in another (values written as literals: the synchronous
+//! client cannot pipeline parameterised statements). The component's read
+//! of the head row's time is the third. One commit per append is the floor.
 
 mod database;
 pub mod errors;
