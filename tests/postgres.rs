@@ -195,6 +195,14 @@ fn checkpoints_keys_and_exports_work_on_postgres() {
         !listed.contains(&key),
         "the key itself is never shown again"
     );
+    let json = run_ok(pg(dir.path(), &url).args(["apikey", "list", "--json"]));
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap();
+    run_ok(pg(dir.path(), &url).args(["apikey", "revoke", id]));
+    let again = run_ok(pg(dir.path(), &url).args(["apikey", "list", "--json"]));
+    assert!(again.contains("\"revoked_at\":\"20"), "{again}");
+    let (_, err) = run_err(pg(dir.path(), &url).args(["apikey", "revoke", id]));
+    assert!(err.contains("revoked already"), "{err}");
 }
 
 #[test]

@@ -130,7 +130,10 @@ impl ApiKeys {
                 // A panic while the lock was held left no half-done write
                 // behind (each statement is its own transaction).
                 let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-                let mut statement = conn.prepare(sql)?;
+                // `$N` is a name in SQLite, numbered in the order the names
+                // first appear; `?N` is the N-th value, as `$N` is in
+                // PostgreSQL.
+                let mut statement = conn.prepare(&sql.replace('$', "?"))?;
                 let columns = statement.column_count();
                 if columns == 0 {
                     let n = statement.execute(rusqlite::params_from_iter(values))?;
