@@ -26,6 +26,28 @@ fn sqlite(dir: &Path, file: &Path) -> Command {
     cmd
 }
 
+/// [`KEY`] in a file of its owner's only, for `serve --key-file`.
+fn key_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("fp.key");
+    std::fs::write(&path, format!("{KEY}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    path
+}
+
+/// The next append continues a chain of `n` events, and it verifies.
+fn next_append_continues(dir: &tempfile::TempDir, url: &str, n: usize) {
+    let one = write(dir, "one.jsonl", &lines("acme", 1, "next"));
+    let out = run_ok(pg(dir.path(), url).arg("append").arg(&one));
+    let stored: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(stored["seq"], n as u64 + 1);
+    let report = run_ok(pg(dir.path(), url).args(["verify", "--tenant", "acme"]));
+    assert!(report.contains("intact"), "{report}");
+}
+
 /// `n` events as JSON Lines, actors `u_0`.. of `tenant`.
 fn lines(tenant: &str, n: usize, tag: &str) -> String {
     (0..n)
@@ -230,13 +252,7 @@ fn contention(tenants: usize) {
     let db = TestDb::new();
     let url = db.url();
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("fp.key");
-    std::fs::write(&key_file, format!("{KEY}\n")).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let key_file = key_file(dir.path());
     let tenant = |i: usize| format!("t{}", i % tenants);
     // The schema exists before anything starts (the first start of several
     // processes at once is its own test).
@@ -374,13 +390,7 @@ fn kill_9_of_appending_processes_leaves_whole_batches_and_an_intact_chain() {
     assert!(n >= 2_000 && n < 60_000, "{n}");
     assert_eq!(n % 250, 0, "whole batches or nothing: {n}");
     // The next append continues the chain.
-    let one = write(&dir, "one.jsonl", &lines("acme", 1, "next"));
-    let out = run_ok(pg(dir.path(), &url).arg("append").arg(&one));
-    let stored: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(stored["seq"], n as u64 + 1);
-    assert_eq!(db.verify_chain("acme"), n + 1);
-    let report = run_ok(pg(dir.path(), &url).args(["verify", "--tenant", "acme"]));
-    assert!(report.contains("intact"), "{report}");
+    next_append_continues(&dir, &url, n);
 }
 
 #[test]
@@ -450,12 +460,7 @@ fn a_server_stopped_mid_batch_loses_nothing_acknowledged_and_keeps_the_chain() {
     );
     assert_eq!((n - 100) % 200, 0, "whole batches or nothing: {n}");
     // The next append reconnects and continues.
-    let one = write(&dir, "one.jsonl", &lines("acme", 1, "next"));
-    let out = run_ok(pg(dir.path(), &url).arg("append").arg(&one));
-    let stored: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(stored["seq"], n as u64 + 1);
-    let report = run_ok(pg(dir.path(), &url).args(["verify", "--tenant", "acme"]));
-    assert!(report.contains("intact"), "{report}");
+    next_append_continues(&dir, &url, n);
 }
 
 #[test]
@@ -464,13 +469,7 @@ fn a_serve_worker_reconnects_after_the_server_restarts() {
     let db = TestDb::on(&server.base());
     let url = db.url();
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("fp.key");
-    std::fs::write(&key_file, format!("{KEY}\n")).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let key_file = key_file(dir.path());
     run_ok(pg(dir.path(), &url).args(["apikey", "list"]));
     let key = bearer(&make_key(Path::new(&url), "acme", "ingest"));
     let service = Server::start_on(

@@ -625,45 +625,31 @@ fn insert_rows(
         body.push(row.body.as_str());
     }
     let (last_seq, last_hash) = (int(last.seq)?, last.hash.as_str());
-    let inserted = if first.seq == 1 {
+    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![
+        &tenant,
+        &seq,
+        &id,
+        &at,
+        &prev,
+        &hash,
+        &body,
+        &last_seq,
+        &last_hash,
+        &first.tenant,
+    ];
+    let head_seq;
+    let statement = if first.seq == 1 {
         if first.prev_hash != GENESIS {
             return Err(conflict());
         }
-        tx.execute(
-            start,
-            &[
-                &tenant,
-                &seq,
-                &id,
-                &at,
-                &prev,
-                &hash,
-                &body,
-                &last_seq,
-                &last_hash,
-                &first.tenant,
-            ],
-        )?
+        start
     } else {
-        let head_seq = int(first.seq - 1)?;
-        tx.execute(
-            cont,
-            &[
-                &tenant,
-                &seq,
-                &id,
-                &at,
-                &prev,
-                &hash,
-                &body,
-                &last_seq,
-                &last_hash,
-                &first.tenant,
-                &head_seq,
-                &first.prev_hash,
-            ],
-        )?
+        head_seq = int(first.seq - 1)?;
+        params.push(&head_seq);
+        params.push(&first.prev_hash);
+        cont
     };
+    let inserted = tx.execute(statement, &params)?;
     if inserted as usize != n {
         return Err(conflict());
     }
