@@ -369,8 +369,8 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
     let mut plain = log_url
         .parse::<postgres::Config>()?
         .connect(postgres::NoTls)?;
-    let since = day_us(crate::query::WEEK.0)?;
-    let until = day_us(crate::query::WEEK.1)?;
+    let since = crate::query::micros(crate::query::WEEK.0)?;
+    let until = crate::query::micros(crate::query::WEEK.1)?;
     for count in [false, true] {
         let mut t = [Vec::new(), Vec::new(), Vec::new()];
         let mut matched = String::new();
@@ -424,14 +424,6 @@ pub fn run(config: &Config, runtime: &Runtime) -> Result<Section> {
     })
 }
 
-fn day_us(day: &str) -> Result<i64> {
-    Ok(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc()
-        .timestamp_micros())
-}
-
 fn plain_query(
     c: &mut postgres::Client,
     since: i64,
@@ -456,6 +448,17 @@ fn plain_query(
         .collect()
     })
 }
+
+/// Rows as columns, for one `unnest` insert.
+type Columns = (
+    Vec<String>,
+    Vec<i64>,
+    Vec<String>,
+    Vec<i64>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
 
 /// The log of `n` events in PostgreSQL: copied once from the SQLite file
 /// (its rows as the host's store wrote them, through the store's schema)
@@ -496,26 +499,8 @@ fn log_copy(base: &str, file: &std::path::Path, n: usize) -> Result<String> {
         "INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
          SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[])",
     )?;
-    let mut cols: (
-        Vec<String>,
-        Vec<i64>,
-        Vec<String>,
-        Vec<i64>,
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-    ) = Default::default();
-    let flush = |c: &mut postgres::Client,
-                 cols: &mut (
-        Vec<String>,
-        Vec<i64>,
-        Vec<String>,
-        Vec<i64>,
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-    )|
-     -> Result<()> {
+    let mut cols = Columns::default();
+    let flush = |c: &mut postgres::Client, cols: &mut Columns| -> Result<()> {
         if !cols.0.is_empty() {
             c.execute(
                 &insert,

@@ -61,7 +61,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn micros(day: &str) -> Result<i64> {
+/// Midnight UTC of `day` (`YYYY-MM-DD`), in microseconds since the epoch.
+pub fn micros(day: &str) -> Result<i64> {
     Ok(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default()

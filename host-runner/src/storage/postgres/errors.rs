@@ -10,26 +10,22 @@ pub fn describe(e: &postgres::Error) -> String {
     let text = match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
         None => {
+            // The client's error, then each cause it names that it does not
+            // already say ("error connecting to server: Connection refused").
             let mut text = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(cause) = source {
-                let cause = cause.to_string();
-                if !text.contains(&cause) {
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let said = c.to_string();
+                if !text.contains(&said) {
                     text.push_str(": ");
-                    text.push_str(&cause);
+                    text.push_str(&said);
                 }
-                source = cause_of(source);
+                cause = c.source();
             }
             text
         }
     };
     crate::error::one_line(&text)
-}
-
-fn cause_of<'a>(
-    e: Option<&'a (dyn std::error::Error + 'static)>,
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    e.and_then(std::error::Error::source)
 }
 
 /// Whether the call may be run again as it is: the server chose it as the

@@ -83,36 +83,12 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-/// Moves an existing tenant's head from ($11, $12) to ($8, $9) and inserts
-/// the rows, in one statement: the UPDATE takes the head row's lock (waiting
-/// for a writer that holds it) and, under READ COMMITTED, compares the
-/// newest committed head, so a writer that read a stale head updates
-/// nothing, inserts nothing, and is told `conflict`.
-const CONTINUE: &str = "WITH moved AS (
-         UPDATE audit_heads SET seq = $8, hash = $9
-         WHERE tenant = $10 AND seq = $11 AND hash = $12
-         RETURNING 1)
-     INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
-     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[])
-     WHERE EXISTS (SELECT 1 FROM moved)";
-/// Makes a new tenant's head ($10 at $8, $9) and inserts its first rows; a
-/// tenant that has a head already (another writer started it first) gets
-/// nothing.
-const START: &str = "WITH made AS (
-         INSERT INTO audit_heads (tenant, seq, hash) VALUES ($10, $8, $9)
-         ON CONFLICT (tenant) DO NOTHING
-         RETURNING 1)
-     INSERT INTO audit_events (tenant, seq, id, occurred_at_us, prev_hash, hash, body)
-     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[])
-     WHERE EXISTS (SELECT 1 FROM made)";
 /// The first key of every writer turn's advisory lock ("AUDT"): the
 /// product's own advisory locks in the same database are told apart by it.
 const TURN_CLASS: i32 = 0x4155_4454;
-/// Waits for and takes a tenant's writer turn (a session advisory lock on
+/// Takes a tenant's writer turn if it is free (a session advisory lock on
 /// the tenant's name, hashed: two tenants that share a hash only share the
-/// queue).
-const TURN: &str = "SELECT pg_advisory_lock($1, hashtext($2))::text";
-/// Takes a tenant's writer turn if it is free.
+/// queue; the first turn of a call is waited for in `head_in_turn`).
 const TRY_TURN: &str = "SELECT pg_try_advisory_lock($1, hashtext($2))";
 /// Gives back every turn of the session.
 const END_TURNS: &str = "SELECT pg_advisory_unlock_all()::text";
@@ -245,19 +221,17 @@ impl PostgresStore {
         self.turns.clear();
     }
 
-    /// Takes the tenant's writer turn for the rest of the component call,
-    /// before its head is read (see the module's note on turns). Only the
-    /// first tenant of a call waits for its turn; a call that reads a second
-    /// tenant's head while holding one (a batch of several tenants) only
-    /// takes that turn if it is free, so two such calls never deadlock.
+    /// Takes a second tenant's writer turn for the rest of the component
+    /// call (a batch of several tenants), only if it is free: a call that
+    /// waited for one turn while holding another could deadlock with a call
+    /// doing the same the other way round. The first turn of a call is
+    /// waited for, in [`PostgresStore::head_in_turn`].
     fn take_turn(&mut self, tenant: &str) -> Result<(), StoreError> {
         if !self.wants_turn(tenant) {
             return Ok(());
         }
-        let first = self.turns.is_empty();
-        let got = self.read(if first { TURN } else { TRY_TURN }, |c, s| {
-            let row = c.query_one(s, &[&TURN_CLASS, &tenant])?;
-            Ok(if first { true } else { row.get::<_, bool>(0) })
+        let got = self.read(TRY_TURN, |c, s| {
+            Ok(c.query_one(s, &[&TURN_CLASS, &tenant])?.get::<_, bool>(0))
         })?;
         if got {
             self.turns.push(tenant.to_string());
@@ -465,14 +439,8 @@ impl PostgresStore {
         match conn.simple_query(&sql) {
             Ok(messages) => {
                 self.turns.clear();
-                let inserted = messages
-                    .iter()
-                    .filter_map(|m| match m {
-                        postgres::SimpleQueryMessage::CommandComplete(n) => Some(*n),
-                        _ => None,
-                    })
-                    .nth(1);
-                if inserted == Some(rows.len() as u64) {
+                // BEGIN's count, then the rows'.
+                if completed(&messages, 1) == Some(rows.len() as u64) {
                     Ok(())
                 } else {
                     Err(StoreError::Conflict)
@@ -508,8 +476,14 @@ fn literal(text: &str) -> Result<String, StoreError> {
     Ok(format!("'{}'", text.replace('\'', "''")))
 }
 
-/// [`START`] or [`CONTINUE`] for one tenant's rows, with literal values
-/// (checked to follow each other as [`insert_rows`] checks them).
+/// The statement that appends one tenant's rows, checked to follow each
+/// other, with literal values. It moves an existing tenant's head from the
+/// seq and hash the rows continue to the last row's (or, for a tenant's
+/// first rows, makes its head, getting nothing if another writer made it
+/// first) and inserts the rows only if it did: the UPDATE takes the head
+/// row's lock (waiting for a writer that holds it) and, under READ
+/// COMMITTED, compares the newest committed head, so a writer that read a
+/// stale head updates nothing, inserts nothing, and is told `conflict`.
 fn literal_append(rows: &[Row]) -> Result<String, StoreError> {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return Err(StoreError::Failed("no rows".into()));
@@ -580,80 +554,26 @@ fn prepared(
     Ok(statement)
 }
 
-/// Inside a write: appends one tenant's rows after checking that they
-/// follow each other, with [`START`] (`start`) for a tenant's first rows and
-/// [`CONTINUE`] (`cont`) after them; `conflict` when they do not continue
-/// the head. Shared by append and purge (which appends its anchor).
-fn insert_rows(
-    tx: &mut impl postgres::GenericClient,
-    start: &Statement,
-    cont: &Statement,
-    rows: &[Row],
-) -> Result<(), Step> {
-    let conflict = || Step::Refuse(StoreError::Conflict);
-    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-        return Ok(());
-    };
-    for pair in rows.windows(2) {
-        if pair[1].tenant != first.tenant
-            || pair[1].seq != pair[0].seq + 1
-            || pair[1].prev_hash != pair[0].hash
-        {
-            return Err(conflict());
-        }
-    }
-    let int = |seq: u64| {
-        i64::try_from(seq).map_err(|_| Step::Refuse(StoreError::Failed("seq out of range".into())))
-    };
-    let n = rows.len();
-    let (mut tenant, mut seq, mut id, mut at, mut prev, mut hash, mut body) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for row in rows {
-        tenant.push(row.tenant.as_str());
-        seq.push(int(row.seq)?);
-        id.push(row.id.as_str());
-        at.push(row.occurred_at_us);
-        prev.push(row.prev_hash.as_str());
-        hash.push(row.hash.as_str());
-        body.push(row.body.as_str());
-    }
-    let (last_seq, last_hash) = (int(last.seq)?, last.hash.as_str());
-    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![
-        &tenant,
-        &seq,
-        &id,
-        &at,
-        &prev,
-        &hash,
-        &body,
-        &last_seq,
-        &last_hash,
-        &first.tenant,
-    ];
-    let head_seq;
-    let statement = if first.seq == 1 {
-        if first.prev_hash != GENESIS {
-            return Err(conflict());
-        }
-        start
-    } else {
-        head_seq = int(first.seq - 1)?;
-        params.push(&head_seq);
-        params.push(&first.prev_hash);
-        cont
-    };
-    let inserted = tx.execute(statement, &params)?;
-    if inserted as usize != n {
-        return Err(conflict());
+/// Inside a write: appends one tenant's rows ([`literal_append`]);
+/// `conflict` when they do not continue the head. Shared by append and
+/// purge (which appends its anchor).
+fn insert_rows(tx: &mut impl postgres::GenericClient, rows: &[Row]) -> Result<(), Step> {
+    let sql = literal_append(rows).map_err(Step::Refuse)?;
+    if completed(&tx.simple_query(&sql)?, 0) != Some(rows.len() as u64) {
+        return Err(Step::Refuse(StoreError::Conflict));
     }
     Ok(())
+}
+
+/// The row count of the `k`-th statement of a simple query.
+fn completed(messages: &[postgres::SimpleQueryMessage], k: usize) -> Option<u64> {
+    messages
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::CommandComplete(n) => Some(*n),
+            _ => None,
+        })
+        .nth(k)
 }
 
 /// `rows` split into runs of one tenant each, in tenant order (so that two
@@ -705,9 +625,9 @@ impl EventStore for PostgresStore {
             return self.append_in_turn(&rows);
         }
         let runs = if single { vec![rows] } else { by_tenant(&rows) };
-        self.write(&[START, CONTINUE], |tx, s| {
+        self.write(&[], |tx, _| {
             for run in &runs {
-                insert_rows(tx, &s[0], &s[1], run)?;
+                insert_rows(tx, run)?;
             }
             Ok(())
         })
@@ -861,14 +781,14 @@ impl EventStore for PostgresStore {
         }
         // The head is locked before the rows are counted, so that no other
         // purge or append of the tenant runs in between.
-        self.write(&[START, CONTINUE, PURGE, LOCK_HEAD], |tx, s| {
-            tx.query(&s[3], &[&tenant])?;
-            let deleted = tx.execute(&s[2], &[&tenant, &through])?;
+        self.write(&[PURGE, LOCK_HEAD], |tx, s| {
+            tx.query(&s[1], &[&tenant])?;
+            let deleted = tx.execute(&s[0], &[&tenant, &through])?;
             if deleted != expected_count {
                 return Err(Step::Refuse(StoreError::Conflict));
             }
             // The anchor is appended under the same rules as any row.
-            insert_rows(tx, &s[0], &s[1], std::slice::from_ref(&anchor))
+            insert_rows(tx, std::slice::from_ref(&anchor))
         })
     }
 }
